@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The four test stages of the book (BOOK.md "Testing and CI"), in order, stopping at the
+# first failure. Called by `make test` after the virtual environment is installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv
+export PATH="$PWD/$VENV/bin:$PATH"
+export MLNOTES_PROGRESS=0 MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1
+# Two pytest workers on a small machine: one BLAS/torch thread each.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 MLNOTES_THREADS=1
+
+# Debian's chromium drives the browser check; install it when missing.
+if ! command -v chromium >/dev/null; then
+  echo "== installing Debian's chromium for the browser check"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+mkdir -p _build
+TIMES=_build/timings.txt
+: > "$TIMES.tmp"
+stage() {
+  local name="$1"; shift
+  echo "== stage: $name"
+  local t0=$SECONDS
+  "$@"
+  local dt=$((SECONDS - t0))
+  printf '%-28s %5d s\n' "$name" "$dt" | tee -a "$TIMES.tmp"
+}
+
+stage "1 unit and structure tests" python -m pytest tests/ --ignore=tests/browser -q -p no:cacheprovider
+stage "2 notebooks (nbval)" python -m pytest --nbval-lax -n 2 --dist loadfile notebooks/ -q -p no:cacheprovider
+build() {
+  rm -rf _build/html _build/.doctrees _build/jupyter_execute
+  python .ci/preexecute.py
+  jupyter-book build . -W -n --keep-going --all
+}
+stage "3 strict book build" build
+stage "4 browser check" python -m pytest tests/browser -q -p no:cacheprovider
+
+mv "$TIMES.tmp" "$TIMES"
+echo "== timings"
+cat "$TIMES"

@@ -1,0 +1,408 @@
+"""The widget contract shared by every interactive figure of the book.
+
+A widget is a small class with three layers (see the book's design notes):
+
+1. **compute** methods that return numbers (defined by each subclass);
+2. a **figure**: :meth:`Widget.figure` builds a matplotlib Figure for a state and
+   :meth:`Widget.update` moves it to another state by changing artists in place;
+3. **controls**: :meth:`Widget.widget` wires ipywidgets to :meth:`Widget.update`
+   (works with ipywidgets 7.7 as on Colab and with 8), and :meth:`Widget.player`
+   pre-renders a sweep as a scrubbable HTML animation for the static book.
+
+A subclass declares ``controls`` (a dict of :class:`Control` specs) and implements
+``_draw(fig, state)`` (create axes and artists once) and ``_update(state)``
+(change artists in place).
+"""
+from __future__ import annotations
+
+import base64
+import html as _html
+import io
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .. import plotting
+
+__all__ = [
+    "Control",
+    "IntSlider",
+    "FloatSlider",
+    "Choice",
+    "Toggle",
+    "Widget",
+    "Player",
+]
+
+
+class Control:
+    """Specification of one control: its allowed values, default and label."""
+
+    default: Any = None
+    description: str = ""
+
+    def validate(self, name: str, value: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def make(self, name: str, value: Any):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+@dataclass
+class IntSlider(Control):
+    """An integer in ``[min, max]`` moved by ``step``."""
+
+    min: int
+    max: int
+    default: int
+    step: int = 1
+    description: str = ""
+
+    def validate(self, name: str, value: Any) -> int:
+        if not _is_number(value) or float(value) != int(value):
+            raise TypeError(f"{name} must be an integer in [{self.min}, {self.max}], got {value!r}")
+        value = int(value)
+        if not self.min <= value <= self.max:
+            raise ValueError(f"{name} must lie in [{self.min}, {self.max}], got {value}")
+        return value
+
+    def make(self, name: str, value: Any):
+        import ipywidgets as W  # noqa: PLC0415
+
+        return W.IntSlider(value=value, min=self.min, max=self.max, step=self.step,
+                           description=self.description or name, continuous_update=False)
+
+
+@dataclass
+class FloatSlider(Control):
+    """A real number in ``[min, max]``; ``log=True`` gives a logarithmic slider."""
+
+    min: float
+    max: float
+    default: float
+    step: Optional[float] = None
+    log: bool = False
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.log and self.min <= 0:
+            raise ValueError(f"FloatSlider: a log slider needs min > 0, got {self.min}")
+
+    def validate(self, name: str, value: Any) -> float:
+        if not _is_number(value) or not math.isfinite(float(value)):
+            raise TypeError(f"{name} must be a finite number in [{self.min}, {self.max}], got {value!r}")
+        value = float(value)
+        if not self.min <= value <= self.max:
+            raise ValueError(f"{name} must lie in [{self.min}, {self.max}], got {value}")
+        return value
+
+    def make(self, name: str, value: Any):
+        import ipywidgets as W  # noqa: PLC0415
+
+        label = self.description or name
+        if self.log:
+            lo, hi = math.log10(self.min), math.log10(self.max)
+            return W.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=(hi - lo) / 100,
+                                    description=label, continuous_update=False)
+        step = self.step if self.step is not None else (self.max - self.min) / 100
+        return W.FloatSlider(value=value, min=self.min, max=self.max, step=step,
+                             description=label, continuous_update=False)
+
+
+@dataclass
+class Choice(Control):
+    """One of a fixed list of options (strings or numbers)."""
+
+    options: Sequence[Any]
+    default: Any
+    description: str = ""
+
+    def validate(self, name: str, value: Any) -> Any:
+        if value not in list(self.options):
+            raise ValueError(f"{name} must be one of {list(self.options)}, got {value!r}")
+        return value
+
+    def make(self, name: str, value: Any):
+        import ipywidgets as W  # noqa: PLC0415
+
+        return W.Dropdown(options=list(self.options), value=value, description=self.description or name)
+
+
+@dataclass
+class Toggle(Control):
+    """A boolean switch."""
+
+    default: bool = False
+    description: str = ""
+
+    def validate(self, name: str, value: Any) -> bool:
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {value!r}")
+        return bool(value)
+
+    def make(self, name: str, value: Any):
+        import ipywidgets as W  # noqa: PLC0415
+
+        return W.Checkbox(value=value, description=self.description or name, indent=False)
+
+
+class Player:
+    """A pre-rendered sweep of a widget: an HTML animation with a slider, no kernel needed.
+
+    Displays itself in Jupyter through ``_repr_html_``; ``html`` holds the markup and
+    ``n_frames`` the number of frames.
+    """
+
+    def __init__(self, markup: str, n_frames: int, param: str) -> None:
+        self.html = markup
+        self.n_frames = n_frames
+        self.param = param
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"Player({self.n_frames} frames over {self.param!r}, {len(self.html) // 1024} KiB)"
+
+
+class Widget:
+    """Base class of the book's widgets; see the module docstring for the contract."""
+
+    #: name -> Control spec; subclasses override.
+    controls: Dict[str, Control] = {}
+
+    def __init__(self) -> None:
+        self.fig: Optional[Figure] = None
+        self.state: Dict[str, Any] = {}
+        self._controls: Dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ state
+    def defaults(self) -> Dict[str, Any]:
+        """The default state: each control's default value."""
+        return {k: c.default for k, c in self.controls.items()}
+
+    def validate(self, **state: Any) -> Dict[str, Any]:
+        """Merge ``state`` into the current (or default) state and check every value.
+
+        Raises ``ValueError``/``TypeError`` naming the offending argument and its allowed values.
+        """
+        unknown = set(state) - set(self.controls)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}: unknown argument(s) {sorted(unknown)}; "
+                f"allowed: {sorted(self.controls)}"
+            )
+        merged = dict(self.state or self.defaults())
+        merged.update(state)
+        return {k: self.controls[k].validate(k, v) for k, v in merged.items()}
+
+    # ----------------------------------------------------------------- figure
+    def _draw(self, fig: Figure, state: Mapping[str, Any]) -> None:  # pragma: no cover - abstract
+        """Create the axes and artists of ``fig`` for ``state`` (called once per figure)."""
+        raise NotImplementedError
+
+    def _update(self, state: Mapping[str, Any]) -> None:  # pragma: no cover - abstract
+        """Change the existing artists to show ``state`` (no new axes)."""
+        raise NotImplementedError
+
+    def _figsize(self) -> tuple:
+        return (9.0, 3.6)
+
+    def figure(self, **state: Any) -> Figure:
+        """Build a new figure showing ``state`` (missing values take the defaults)."""
+        self.state = {}
+        st = self.validate(**state)
+        fig = Figure(figsize=self._figsize(), layout="constrained")
+        FigureCanvasAgg(fig)
+        with plotting_style():
+            self._draw(fig, st)
+        self.fig = fig
+        self.state = st
+        self._update(st)
+        return fig
+
+    def update(self, **state: Any) -> Figure:
+        """Move the current figure to a new state, changing artists in place."""
+        if self.fig is None:
+            return self.figure(**state)
+        st = self.validate(**state)
+        self._update(st)
+        self.state = st
+        return self.fig
+
+    def draw(self) -> None:
+        """Render the current figure on the Agg canvas (what a display would pay)."""
+        if self.fig is not None:
+            self.fig.canvas.draw()
+
+    # --------------------------------------------------------------- controls
+    def widget(self, **state: Any):
+        """Interactive version: ipywidgets controls above the figure.
+
+        Works with ipywidgets 7.7 (Colab) and 8. Each control change calls :meth:`update`
+        and re-displays the same figure as a PNG in an ``Output`` area.
+        """
+        import ipywidgets as W  # noqa: PLC0415
+
+        fig = self.figure(**state)
+        out = W.Output()
+        self._controls = {k: c.make(k, self.state[k]) for k, c in self.controls.items()}
+
+        def render() -> None:
+            from IPython.display import Image, display  # noqa: PLC0415
+
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+            with out:
+                out.clear_output(wait=True)
+                display(Image(data=buf.getvalue()))
+
+        def on_change(change: Dict[str, Any]) -> None:
+            values = {k: w.value for k, w in self._controls.items()}
+            self.update(**values)
+            render()
+
+        for w in self._controls.values():
+            w.observe(on_change, names="value")
+        render()
+        box = W.VBox([W.HBox(list(self._controls.values()), layout=W.Layout(flex_flow="row wrap")), out])
+        box.controls = self._controls  # tests and readers can drive the controls directly
+        return box
+
+    # ----------------------------------------------------------------- player
+    def player(self, param: str, values: Optional[Sequence[Any]] = None, *, bounce: bool = False,
+               fps: float = 4.0, dpi: int = 64, **fixed: Any) -> Player:
+        """Pre-render a sweep of ``param`` over ``values`` as a scrubbable HTML animation.
+
+        Parameters
+        ----------
+        param : str
+            The control to sweep.
+        values : sequence, optional
+            The values to show (default: about 16 evenly spaced slider positions or every option).
+        bounce : bool
+            Also play the sweep backwards (forwards then back).
+        fps : float
+            Frames per second when playing.
+        dpi : int
+            Resolution of the frames (JPEG), which sets the page weight.
+        **fixed
+            Values of the other controls during the sweep.
+        """
+        if param not in self.controls:
+            raise ValueError(f"player: param must be one of {sorted(self.controls)}, got {param!r}")
+        if values is None:
+            values = _default_values(self.controls[param])
+        values = list(values)
+        if not 1 <= len(values) <= 120:
+            raise ValueError(f"player: values must hold between 1 and 120 frames, got {len(values)}")
+        if not (_is_number(fps) and fps > 0):
+            raise ValueError(f"player: fps must be a positive number, got {fps!r}")
+        if not (isinstance(dpi, (int, np.integer)) and 20 <= dpi <= 200):
+            raise ValueError(f"player: dpi must be an int in [20, 200], got {dpi!r}")
+        states = [self.validate(**{**fixed, param: v}) for v in values]
+        if bounce:
+            states = states + states[-2:0:-1]
+        fig = self.figure(**states[0])
+        frames: List[str] = []
+        for st in states:
+            self._update(st)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="jpeg", dpi=dpi, pil_kwargs={"quality": 80})
+            frames.append(base64.b64encode(buf.getvalue()).decode("ascii"))
+        self.state = states[-1]
+        labels = [_label(param, st[param]) for st in states]
+        return Player(_player_html(frames, labels, param, fps), len(frames), param)
+
+
+class plotting_style:
+    """Context manager applying the book style while a widget draws."""
+
+    def __enter__(self):
+        import matplotlib as mpl  # noqa: PLC0415
+
+        self._ctx = mpl.rc_context(plotting.STYLE)
+        self._ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._ctx.__exit__(*exc)
+
+
+def _default_values(ctrl: Control) -> List[Any]:
+    if isinstance(ctrl, IntSlider):
+        n = (ctrl.max - ctrl.min) // ctrl.step + 1
+        idx = np.unique(np.linspace(0, n - 1, min(n, 16)).round().astype(int))
+        return [ctrl.min + int(i) * ctrl.step for i in idx]
+    if isinstance(ctrl, FloatSlider):
+        if ctrl.log:
+            return list(np.geomspace(ctrl.min, ctrl.max, 16))
+        return list(np.linspace(ctrl.min, ctrl.max, 16))
+    if isinstance(ctrl, Choice):
+        return list(ctrl.options)
+    if isinstance(ctrl, Toggle):
+        return [False, True]
+    raise TypeError(f"player: no default sweep for {type(ctrl).__name__}")  # pragma: no cover
+
+
+def _label(param: str, v: Any) -> str:
+    if isinstance(v, float):
+        return f"{param} = {v:.3g}"
+    return f"{param} = {v}"
+
+
+_PLAYER_COUNTER = [0]
+
+
+def _player_html(frames: List[str], labels: List[str], param: str, fps: float) -> str:
+    """Self-contained HTML/JS for a frame player: a slider, play/pause, and the frame label.
+
+    No external resource is loaded; frames are inline JPEG data URIs.
+    """
+    _PLAYER_COUNTER[0] += 1
+    uid = f"mlnp{_PLAYER_COUNTER[0]}_{abs(hash(frames[0][:64])) % 10**8}"
+    import json  # noqa: PLC0415
+
+    data = json.dumps(["data:image/jpeg;base64," + f for f in frames])
+    labs = json.dumps(labels)
+    n = len(frames)
+    delay = int(1000 / fps)
+    return f"""<div class="mlnotes-player" id="{uid}" data-frames="{n}" data-param="{_html.escape(param)}">
+<img class="mlnotes-player-frame" alt="{_html.escape(labels[0])}" src="data:image/jpeg;base64,{frames[0]}" style="max-width:100%;height:auto;">
+<div class="mlnotes-player-controls" style="display:flex;align-items:center;gap:0.6em;font-family:sans-serif;font-size:0.9em;">
+<button type="button" class="mlnotes-player-play" aria-label="play or pause">&#9654;</button>
+<input type="range" class="mlnotes-player-slider" min="0" max="{n - 1}" step="1" value="0" aria-label="{_html.escape(param)}" style="flex:1;">
+<span class="mlnotes-player-label">{_html.escape(labels[0])}</span>
+</div>
+<script>
+(function() {{
+  var root = document.getElementById("{uid}");
+  if (!root) return;
+  var frames = {data};
+  var labels = {labs};
+  var img = root.querySelector(".mlnotes-player-frame");
+  var slider = root.querySelector(".mlnotes-player-slider");
+  var label = root.querySelector(".mlnotes-player-label");
+  var button = root.querySelector(".mlnotes-player-play");
+  var timer = null;
+  function show(i) {{
+    i = ((i % frames.length) + frames.length) % frames.length;
+    img.src = frames[i]; img.alt = labels[i]; label.textContent = labels[i]; slider.value = i;
+  }}
+  slider.addEventListener("input", function() {{ show(parseInt(slider.value, 10)); }});
+  button.addEventListener("click", function() {{
+    if (timer) {{ clearInterval(timer); timer = null; button.innerHTML = "&#9654;"; return; }}
+    button.innerHTML = "&#10074;&#10074;";
+    timer = setInterval(function() {{ show(parseInt(slider.value, 10) + 1); }}, {delay});
+  }});
+}})();
+</script>
+</div>"""

@@ -1,0 +1,140 @@
+"""The book's structure: the table of contents, the notebooks' anatomy, the configuration."""
+import base64
+import json
+import pathlib
+import re
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+REPO = CONFIG["repository"]["url"]
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+BADGE_B64 = base64.b64encode((ROOT / "book" / "images" / "colab-badge.svg").read_bytes()).decode()
+
+
+def toc_files(node):
+    """Every `file:` entry of the toc, depth first."""
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        if "root" in node:
+            yield node["root"]
+        for key in ("parts", "chapters", "sections"):
+            for child in node.get(key, []):
+                yield from toc_files(child)
+
+
+ENTRIES = list(toc_files(TOC))
+
+
+def resolve(entry):
+    for suffix in (".ipynb", ".md"):
+        p = ROOT / (entry + suffix)
+        if p.exists():
+            return p
+    return None
+
+
+def load(nb_path):
+    return json.loads(nb_path.read_text(encoding="utf-8"))
+
+
+def source(cell):
+    s = cell["source"]
+    return "".join(s) if isinstance(s, list) else s
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebook under notebooks/"
+
+
+def test_toc_entries_exist_and_are_unique():
+    missing = [e for e in ENTRIES if resolve(e) is None]
+    assert not missing, f"toc entries without a file: {missing}"
+    assert len(ENTRIES) == len(set(ENTRIES)), "a page is listed twice in _toc.yml"
+
+
+def test_every_notebook_is_in_the_toc():
+    listed = {resolve(e) for e in ENTRIES}
+    orphans = [str(p.relative_to(ROOT)) for p in NOTEBOOKS if p not in listed]
+    assert not orphans, f"notebooks missing from _toc.yml: {orphans}"
+
+
+def test_every_chapter_page_is_in_the_toc():
+    listed = {resolve(e) for e in ENTRIES}
+    pages = sorted((ROOT / "chapters").glob("*.md")) + sorted((ROOT / "book").glob("*.md"))
+    orphans = [str(p.relative_to(ROOT)) for p in pages if p not in listed]
+    assert not orphans, f"pages missing from _toc.yml: {orphans}"
+
+
+def test_config_essentials():
+    assert CONFIG["only_build_toc_files"] is True
+    assert any(".venv" in p for p in CONFIG["exclude_patterns"])
+    assert any("_build" in p for p in CONFIG["exclude_patterns"])
+    assert CONFIG["repository"]["branch"] == "main"
+    assert CONFIG["execute"]["execute_notebooks"] == "cache"
+    assert CONFIG["execute"]["raise_on_error"] is True
+    exts = CONFIG["sphinx"]["extra_extensions"]
+    assert {"sphinx_proof", "sphinx_exercise", "sphinx-mathjax-offline"} <= set(exts)
+    assert CONFIG["sphinx"]["config"]["nb_ipywidgets_js"] == {}, "widget JS would load from a CDN"
+    assert "colab_url" in CONFIG["launch_buttons"] and "binderhub_url" in CONFIG["launch_buttons"]
+
+
+def test_repository_constant_matches_config():
+    import mlnotes
+
+    assert mlnotes.REPOSITORY == REPO
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
+class TestNotebookAnatomy:
+    def test_kernelspec_and_no_outputs(self, nb_path):
+        nb = load(nb_path)
+        assert nb["metadata"]["kernelspec"]["name"] == "python3"
+        for i, cell in enumerate(nb["cells"]):
+            if cell["cell_type"] == "code":
+                assert cell.get("outputs") == [], f"cell {i} has stored outputs"
+                assert cell.get("execution_count") is None, f"cell {i} has an execution count"
+
+    def test_title_badge_and_goals(self, nb_path):
+        first = source(load(nb_path)["cells"][0])
+        assert first.startswith("# "), "the first cell must start with the title"
+        rel = nb_path.relative_to(ROOT).as_posix()
+        url = f"https://colab.research.google.com/github/{REPO.split('github.com/')[1]}/blob/main/{rel}"
+        assert f"]({url})" in first, f"Colab badge must link to {url}"
+        assert BADGE_B64 in first, "the badge image must be the inline SVG of book/images/colab-badge.svg"
+        assert "learning goals" in first.lower()
+
+    def test_setup_cell(self, nb_path):
+        cell = load(nb_path)["cells"][1]
+        src = source(cell)
+        assert cell["cell_type"] == "code"
+        assert "hide-input" in cell["metadata"].get("tags", [])
+        assert 'if "google.colab" in sys.modules:' in src
+        assert f"mlnotes @ git+{REPO}@main" in src and '"POT"' in src
+        assert "mlnotes.setup(seed=0)" in src
+
+    def test_has_check_cells(self, nb_path):
+        code = [source(c) for c in load(nb_path)["cells"] if c["cell_type"] == "code"]
+        assert sum(bool(re.search(r"^\s*assert\b", s, re.M)) for s in code) >= 3, "at least three check cells"
+
+    def test_has_proof_directives_exercises_and_summary(self, nb_path):
+        md = "\n".join(source(c) for c in load(nb_path)["cells"] if c["cell_type"] == "markdown")
+        assert re.search(r"\{prf:(definition|theorem|lemma|proposition|remark|example)\}", md)
+        assert "{exercise}" in md and "{solution}" in md
+        assert re.search(r"^## Summary", md, re.M)
+
+    def test_widget_cells_are_hidden_in_the_book(self, nb_path):
+        for cell in load(nb_path)["cells"]:
+            if cell["cell_type"] == "code" and re.search(r"\.widget\(", source(cell)):
+                assert "remove-output" in cell["metadata"].get("tags", []), \
+                    "a live widget cell must be tagged remove-output (the book shows the player)"
+
+    def test_no_magics_or_pyplot_show(self, nb_path):
+        for cell in load(nb_path)["cells"]:
+            if cell["cell_type"] == "code":
+                src = source(cell)
+                assert "plt.show()" not in src and not re.search(r"^%matplotlib", src, re.M)

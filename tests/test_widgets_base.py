@@ -1,0 +1,133 @@
+"""The shared widget contract, exercised on a small widget defined here."""
+import re
+
+import ipywidgets
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlnotes.widgets import Choice, FloatSlider, IntSlider, Player, Toggle, Widget
+
+
+class Wave(Widget):
+    controls = {
+        "k": IntSlider(1, 12, 3, description="frequency"),
+        "amp": FloatSlider(0.1, 10.0, 1.0, log=True),
+        "kind": Choice(["sin", "cos"], "sin"),
+        "dots": Toggle(False),
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.x = np.linspace(0, 2 * np.pi, 200)
+        self.draws = 0
+
+    def curve(self, k, amp, kind):
+        return amp * (np.sin if kind == "sin" else np.cos)(k * self.x)
+
+    def _draw(self, fig, st):
+        self.draws += 1
+        self.ax = fig.subplots()
+        (self.line,) = self.ax.plot(self.x, self.x)
+        (self.marks,) = self.ax.plot([], [], "o")
+
+    def _update(self, st):
+        y = self.curve(st["k"], st["amp"], st["kind"])
+        self.line.set_ydata(y)
+        self.marks.set_data(self.x[::20] if st["dots"] else [], y[::20] if st["dots"] else [])
+        self.ax.set_ylim(-st["amp"] * 1.1, st["amp"] * 1.1)
+
+
+def test_figure_and_update_change_artists_in_place():
+    w = Wave()
+    fig = w.figure(k=2)
+    assert np.allclose(w.line.get_ydata(), w.curve(2, 1.0, "sin"))
+    line = w.line
+    assert w.update(k=5, kind="cos") is fig
+    assert w.line is line and w.draws == 1  # same artist, no redraw from scratch
+    assert np.allclose(line.get_ydata(), w.curve(5, 1.0, "cos"))
+    assert w.state == {"k": 5, "amp": 1.0, "kind": "cos", "dots": False}
+    w.draw()
+
+
+def test_update_without_figure_builds_one():
+    w = Wave()
+    fig = w.update(k=4)
+    assert fig is w.fig and w.state["k"] == 4
+
+
+@pytest.mark.parametrize("state,exc,msg", [
+    (dict(k=0), ValueError, "k must lie in [1, 12], got 0"),
+    (dict(k=2.5), TypeError, "k must be an integer in [1, 12]"),
+    (dict(amp=0.0), ValueError, "amp must lie in [0.1, 10.0]"),
+    (dict(amp=float("nan")), TypeError, "amp must be a finite number"),
+    (dict(kind="tan"), ValueError, "kind must be one of ['sin', 'cos']"),
+    (dict(dots=1), TypeError, "dots must be True or False"),
+    (dict(frequency=3), TypeError, "unknown argument(s) ['frequency']"),
+])
+def test_bad_state_is_named(state, exc, msg):
+    with pytest.raises(exc, match=re.escape(msg)):
+        Wave().figure(**state)
+
+
+def test_widget_controls_drive_the_figure():
+    w = Wave()
+    box = w.widget(k=2)
+    assert isinstance(box, ipywidgets.VBox)
+    c = box.controls
+    assert isinstance(c["amp"], ipywidgets.FloatLogSlider)
+    assert isinstance(c["kind"], ipywidgets.Dropdown) and isinstance(c["dots"], ipywidgets.Checkbox)
+    c["k"].value = 9
+    c["kind"].value = "cos"
+    c["amp"].value = 3.0
+    c["dots"].value = True
+    assert w.state == {"k": 9, "amp": 3.0, "kind": "cos", "dots": True}
+    assert np.allclose(w.line.get_ydata(), w.curve(9, 3.0, "cos"))
+    assert len(w.marks.get_xdata()) == 10
+
+
+@given(k=st.integers(1, 12), amp=st.floats(0.1, 10.0), kind=st.sampled_from(["sin", "cos"]), dots=st.booleans())
+@settings(max_examples=30, deadline=None)
+def test_random_states_never_raise(k, amp, kind, dots):
+    w = Wave()
+    w.figure()
+    w.update(k=k, amp=amp, kind=kind, dots=dots)
+    assert np.allclose(w.line.get_ydata(), w.curve(k, amp, kind))
+
+
+def test_player_renders_frames_and_is_self_contained():
+    w = Wave()
+    p = w.player("k", [1, 2, 3, 4], bounce=True, amp=2.0)
+    assert isinstance(p, Player)
+    assert p.n_frames == 6  # 1 2 3 4 3 2
+    html = p._repr_html_()
+    assert html.count("data:image/jpeg;base64,") == 6 + 1  # frames + the first shown frame
+    assert 'class="mlnotes-player"' in html and 'data-frames="6"' in html
+    assert "http" not in html  # nothing fetched from the network
+    assert w.state["k"] == 2 and w.state["amp"] == 2.0
+
+
+def test_player_default_sweeps():
+    w = Wave()
+    assert w.player("kind").n_frames == 2
+    assert w.player("k").n_frames == 12
+    assert w.player("amp").n_frames == 16
+    assert w.player("dots").n_frames == 2
+
+
+@pytest.mark.parametrize("kw,msg", [
+    (dict(param="phase"), "player: param must be one of"),
+    (dict(param="k", values=[]), "player: values must hold"),
+    (dict(param="k", values=[1], fps=0), "player: fps must be"),
+    (dict(param="k", values=[1], dpi=5), "player: dpi must be"),
+    (dict(param="k", values=[0]), "k must lie in"),
+])
+def test_player_rejects_bad_arguments(kw, msg):
+    with pytest.raises((ValueError, TypeError), match=re.escape(msg)):
+        Wave().player(**kw)
+
+
+def test_log_slider_needs_positive_min():
+    with pytest.raises(ValueError, match="log slider needs min > 0"):
+        FloatSlider(0.0, 1.0, 0.5, log=True)
