@@ -28,9 +28,7 @@ $(STAMP): requirements.txt pyproject.toml | $(PY)
 venv: $(STAMP)
 
 book: $(STAMP)
-	rm -rf _build
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going --all
-	@echo "The book is in $(CURDIR)/_build/html/index.html"
+	bash .ci/build.sh
 
 test: $(STAMP)
 	bash .ci/stages.sh

@@ -31,12 +31,7 @@ stage() {
 
 stage "1 unit and structure tests" python -m pytest tests/ --ignore=tests/browser -q -p no:cacheprovider
 stage "2 notebooks (nbval)" python -m pytest --nbval-lax -n 2 --dist loadfile notebooks/ -q -p no:cacheprovider
-build() {
-  rm -rf _build/html _build/.doctrees _build/jupyter_execute
-  python .ci/preexecute.py
-  jupyter-book build . -W -n --keep-going --all
-}
-stage "3 strict book build" build
+stage "3 strict book build" bash .ci/build.sh
 stage "4 browser check" python -m pytest tests/browser -q -p no:cacheprovider
 
 mv "$TIMES.tmp" "$TIMES"
