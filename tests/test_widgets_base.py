@@ -105,7 +105,16 @@ def test_player_renders_frames_and_is_self_contained():
     assert html.count("data:image/jpeg;base64,") == 6 + 1  # frames + the first shown frame
     assert 'class="mlnotes-player"' in html and 'data-frames="6"' in html
     assert "http" not in html  # nothing fetched from the network
-    assert w.state["k"] == 2 and w.state["amp"] == 2.0
+
+
+def test_player_leaves_a_live_widget_alone():
+    w = Wave()
+    box = w.widget(k=2)
+    fig, line = w.fig, w.line
+    w.player("k", [5, 6])
+    assert w.fig is fig and w.line is line and w.state["k"] == 2
+    box.controls["k"].value = 7
+    assert np.allclose(line.get_ydata(), w.curve(7, 1.0, "sin"))
 
 
 def test_player_default_sweeps():

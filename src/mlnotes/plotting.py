@@ -41,17 +41,19 @@ STYLE = {
 def use_style() -> None:
     """Apply the book's matplotlib style to the current session.
 
-    Inside IPython it also imports pyplot, which activates the inline backend and
-    registers the PNG formatter, so a :class:`Figure` left as the last expression of
-    a cell is displayed.
+    Inside IPython it also activates the inline backend, which registers the PNG
+    formatter for every :class:`Figure`, so a figure made by :func:`figure` and left as
+    the last expression of a cell is displayed as an image (not as its repr).
     """
     mpl.rcParams.update(STYLE)
     try:
         from IPython import get_ipython  # noqa: PLC0415
     except ImportError:  # pragma: no cover
         return
-    if get_ipython() is not None:
-        import matplotlib.pyplot  # noqa: F401, PLC0415
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "kernel"):
+        shell.run_line_magic("matplotlib", "inline")
+        mpl.rcParams.update(STYLE)  # the inline backend resets a few rc values
 
 
 def figure(nrows: int = 1, ncols: int = 1, *, width: float = None, height: float = None,

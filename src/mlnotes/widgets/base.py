@@ -16,6 +16,7 @@ A subclass declares ``controls`` (a dict of :class:`Control` specs) and implemen
 from __future__ import annotations
 
 import base64
+import copy
 import html as _html
 import io
 import math
@@ -260,7 +261,7 @@ class Widget:
             from IPython.display import Image, display  # noqa: PLC0415
 
             buf = io.BytesIO()
-            fig.savefig(buf, format="png")
+            fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})  # fast encode
             with out:
                 out.clear_output(wait=True)
                 display(Image(data=buf.getvalue()))
@@ -311,14 +312,17 @@ class Widget:
         states = [self.validate(**{**fixed, param: v}) for v in values]
         if bounce:
             states = states + states[-2:0:-1]
-        fig = self.figure(**states[0])
+        # Render on a shallow copy: its own figure and artists, shared caches. A live
+        # widget() made earlier keeps driving its own figure.
+        twin = copy.copy(self)
+        twin._controls = {}
+        fig = twin.figure(**states[0])
         frames: List[str] = []
         for st in states:
-            self._update(st)
+            twin._update(st)
             buf = io.BytesIO()
             fig.savefig(buf, format="jpeg", dpi=dpi, pil_kwargs={"quality": 80})
             frames.append(base64.b64encode(buf.getvalue()).decode("ascii"))
-        self.state = states[-1]
         labels = [_label(param, st[param]) for st in states]
         return Player(_player_html(frames, labels, param, fps), len(frames), param)
 
