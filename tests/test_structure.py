@@ -12,7 +12,7 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 REPO = CONFIG["repository"]["url"]
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-BADGE_B64 = base64.b64encode((ROOT / "book" / "images" / "colab-badge.svg").read_bytes()).decode()
+BADGE_B64 = base64.b64encode((ROOT / "book" / "images" / "colab-badge.png").read_bytes()).decode()
 
 
 def toc_files(node):
@@ -105,7 +105,8 @@ class TestNotebookAnatomy:
         rel = nb_path.relative_to(ROOT).as_posix()
         url = f"https://colab.research.google.com/github/{REPO.split('github.com/')[1]}/blob/main/{rel}"
         assert f"]({url})" in first, f"Colab badge must link to {url}"
-        assert BADGE_B64 in first, "the badge image must be the inline SVG of book/images/colab-badge.svg"
+        assert f"![Open in Colab](data:image/png;base64,{BADGE_B64})" in first, \
+            "the badge image must be book/images/colab-badge.png inlined as a data URI"
         assert "learning goals" in first.lower()
 
     def test_setup_cell(self, nb_path):
