@@ -140,3 +140,13 @@ def test_player_rejects_bad_arguments(kw, msg):
 def test_log_slider_needs_positive_min():
     with pytest.raises(ValueError, match="log slider needs min > 0"):
         FloatSlider(0.0, 1.0, 0.5, log=True)
+
+
+def test_every_widget_is_exported_lazily():
+    import mlnotes.widgets as W
+
+    for name in W._WIDGETS:
+        cls = getattr(W, name)
+        assert issubclass(cls, Widget) and cls.__name__ == name
+    with pytest.raises(AttributeError):
+        W.NoSuchWidget

@@ -1,4 +1,25 @@
-"""Interactive figures: each widget has compute methods, ``figure``, ``widget()`` and ``player()``."""
+"""Interactive figures: each widget has compute methods, ``figure``, ``widget()`` and ``player()``.
+
+The widgets themselves are imported on first use (``mlnotes.widgets.SVDCompression``), so
+that importing the package does not load torch for the diffusion widget.
+"""
+from importlib import import_module
+
 from .base import Choice, Control, FloatSlider, IntSlider, Player, Toggle, Widget
 
-__all__ = ["Control", "IntSlider", "FloatSlider", "Choice", "Toggle", "Widget", "Player"]
+_WIDGETS = {
+    "MatrixMapWidget": "matrix_map",   # notebooks 01-01, 01-03
+    "SVDCompression": "svd",           # notebook 01-06
+    "StableExplorer": "stable",        # notebook 02-02
+    "CLTExplorer": "clt",              # notebook 02-03
+    "GPWidget": "gp",                  # notebook 02-05
+    "DiffusionSteps": "diffusion",     # notebook 05-05
+}
+
+__all__ = ["Control", "IntSlider", "FloatSlider", "Choice", "Toggle", "Widget", "Player", *_WIDGETS]
+
+
+def __getattr__(name):
+    if name in _WIDGETS:
+        return getattr(import_module(f".{_WIDGETS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,166 @@
+"""Eigenvalues, the Rayleigh quotient, definiteness and quadratic forms.
+
+Explained in ``notebooks/01-linear-algebra/03-eigenvalues.ipynb``.
+"""
+from __future__ import annotations
+
+from typing import Tuple
+
+import numpy as np
+
+from ._checks import as_array, as_float, as_int
+
+__all__ = [
+    "eig2x2",
+    "rayleigh_quotient",
+    "power_iteration",
+    "definiteness",
+    "DEFINITENESS",
+    "quadratic_form",
+    "quadratic_form_grid",
+]
+
+#: The five answers of :func:`definiteness`, with the convexity of
+#: :math:`f(x) = \tfrac12 x^\top A x - b^\top x + c` that each one implies.
+DEFINITENESS = {
+    "positive definite": "strictly convex",
+    "positive semidefinite": "convex",
+    "negative definite": "strictly concave",
+    "negative semidefinite": "concave",
+    "indefinite": "neither convex nor concave",
+}
+
+
+def eig2x2(A: np.ndarray) -> np.ndarray:
+    """Eigenvalues of a 2x2 matrix from its trace and determinant.
+
+    :math:`\\lambda_{1,2} = \\tau/2 \\pm \\sqrt{\\tau^2/4 - \\delta}` with :math:`\\tau = \\operatorname{tr} A`,
+    :math:`\\delta = \\det A`: real when :math:`\\tau^2 \\ge 4\\delta`, a complex-conjugate pair otherwise.
+    Returned as complex numbers, larger real part first. Notebook 03.
+    """
+    A = as_array(A, "A", "eig2x2", ndim=2, square=True, allow_complex=False)
+    if A.shape != (2, 2):
+        raise ValueError(f"eig2x2: A must be 2x2, got shape {A.shape}")
+    tau = A[0, 0] + A[1, 1]
+    delta = A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
+    disc = tau * tau / 4.0 - delta
+    root = np.sqrt(complex(disc))
+    lam = np.array([tau / 2.0 + root, tau / 2.0 - root])
+    if disc >= 0:
+        # avoid cancellation in the smaller root: lambda_1 * lambda_2 = delta
+        big = tau / 2.0 + np.copysign(np.sqrt(disc), tau if tau != 0 else 1.0)
+        small = delta / big if big != 0 else 0.0
+        lam = np.array(sorted([big, small], reverse=True), dtype=complex)
+    return lam
+
+
+def rayleigh_quotient(A: np.ndarray, x: np.ndarray) -> np.ndarray | float:
+    """Rayleigh quotient :math:`R(x) = x^\\top A x / x^\\top x` of a symmetric matrix.
+
+    ``x`` may be one vector (shape ``(n,)``, returns a float) or many stacked as columns
+    (shape ``(n, k)``, returns ``k`` values). For symmetric ``A`` it always lies in
+    :math:`[\\lambda_{\\min}, \\lambda_{\\max}]`. Notebook 03.
+    """
+    A = as_array(A, "A", "rayleigh_quotient", ndim=2, square=True, allow_complex=False)
+    if not np.allclose(A, A.T, atol=1e-12 * max(1.0, np.abs(A).max())):
+        raise ValueError("rayleigh_quotient: A must be symmetric; use (A + A.T) / 2, which has the same quadratic form")
+    x = as_array(x, "x", "rayleigh_quotient", ndim=(1, 2), allow_complex=False)
+    if x.shape[0] != A.shape[0]:
+        raise ValueError(f"rayleigh_quotient: x must have {A.shape[0]} rows, got {x.shape[0]}")
+    den = np.sum(x * x, axis=0)
+    if np.any(den == 0):
+        raise ValueError("rayleigh_quotient: x must be nonzero (R is undefined at 0)")
+    val = np.sum(x * (A @ x), axis=0) / den
+    return float(val) if x.ndim == 1 else val
+
+
+def power_iteration(A: np.ndarray, iters: int = 500, seed: int = 0, tol: float = 1e-12
+                    ) -> Tuple[float, np.ndarray]:
+    """Dominant eigenpair of a symmetric matrix by power iteration with Rayleigh-quotient estimates.
+
+    Repeats :math:`x \\leftarrow Ax/\\|Ax\\|` and reports :math:`\\lambda = R(x)`; converges
+    to the eigenvalue of largest absolute value when it is unique (rate
+    :math:`|\\lambda_2/\\lambda_1|`). Returns ``(lam, x)`` with ``x`` a unit vector. Notebook 03.
+    """
+    A = as_array(A, "A", "power_iteration", ndim=2, square=True, allow_complex=False)
+    if not np.allclose(A, A.T, atol=1e-12 * max(1.0, np.abs(A).max())):
+        raise ValueError("power_iteration: A must be symmetric")
+    iters = as_int(iters, "iters", "power_iteration", lo=1, hi=10**6)
+    tol = as_float(tol, "tol", "power_iteration", nonneg=True)
+    rng = np.random.default_rng(as_int(seed, "seed", "power_iteration", lo=0))
+    x = rng.standard_normal(A.shape[0])
+    x /= np.linalg.norm(x)
+    lam = x @ A @ x
+    for _ in range(iters):
+        y = A @ x
+        ny = np.linalg.norm(y)
+        if ny == 0:
+            return 0.0, x
+        x = y / ny
+        new = x @ A @ x
+        if abs(new - lam) <= tol * max(1.0, abs(new)):
+            lam = new
+            break
+        lam = new
+    return float(lam), x
+
+
+def definiteness(A: np.ndarray, tol: float | None = None) -> str:
+    """Classify a symmetric matrix by the signs of its eigenvalues.
+
+    Returns one of the keys of :data:`DEFINITENESS`. Eigenvalues with absolute value
+    at most ``tol`` (default ``n * eps * max|lambda|``, at least 1e-12) count as zero.
+    Non-symmetric input is refused: its eigenvalues do not decide the sign of
+    :math:`x^\\top A x` (notebook 03 shows why).
+    """
+    A = as_array(A, "A", "definiteness", ndim=2, square=True, allow_complex=False)
+    if not np.allclose(A, A.T, atol=1e-12 * max(1.0, np.abs(A).max())):
+        raise ValueError("definiteness: A must be symmetric; the quadratic form x'Ax only sees "
+                         "the symmetric part (A + A.T) / 2, classify that instead")
+    lam = np.linalg.eigvalsh(A)
+    if tol is None:
+        tol = max(A.shape[0] * np.finfo(float).eps * np.abs(lam).max(), 1e-12)
+    else:
+        tol = as_float(tol, "tol", "definiteness", nonneg=True)
+    pos = lam > tol
+    neg = lam < -tol
+    if pos.all():
+        return "positive definite"
+    if neg.all():
+        return "negative definite"
+    if not neg.any():
+        return "positive semidefinite"
+    if not pos.any():
+        return "negative semidefinite"
+    return "indefinite"
+
+
+def quadratic_form(A: np.ndarray, X: np.ndarray, b: np.ndarray | None = None, c: float = 0.0) -> np.ndarray:
+    """Evaluate :math:`f(x) = \\tfrac12 x^\\top A x - b^\\top x + c` at each column of ``X`` (shape ``(n, k)``)."""
+    A = as_array(A, "A", "quadratic_form", ndim=2, square=True, allow_complex=False)
+    X = as_array(X, "X", "quadratic_form", ndim=2, allow_complex=False)
+    n = A.shape[0]
+    if X.shape[0] != n:
+        raise ValueError(f"quadratic_form: X must have {n} rows (one point per column), got {X.shape[0]}")
+    b = np.zeros(n) if b is None else as_array(b, "b", "quadratic_form", ndim=1, allow_complex=False)
+    if b.shape[0] != n:
+        raise ValueError(f"quadratic_form: b must have {n} entries, got {b.shape[0]}")
+    c = as_float(c, "c", "quadratic_form")
+    return 0.5 * np.sum(X * (A @ X), axis=0) - b @ X + c
+
+
+def quadratic_form_grid(A: np.ndarray, b: np.ndarray | None = None, c: float = 0.0, lim: float = 2.0,
+                        n: int = 41) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The surface :math:`f(x_1, x_2)` of a 2-D quadratic form on the square ``[-lim, lim]^2``.
+
+    Returns meshgrids ``(X1, X2, F)`` of shape ``(n, n)`` for ``plot_surface`` (notebook 03, Fig. 13).
+    """
+    A = as_array(A, "A", "quadratic_form_grid", ndim=2, square=True, allow_complex=False)
+    if A.shape != (2, 2):
+        raise ValueError(f"quadratic_form_grid: A must be 2x2, got shape {A.shape}")
+    lim = as_float(lim, "lim", "quadratic_form_grid", positive=True)
+    n = as_int(n, "n", "quadratic_form_grid", lo=2, hi=2000)
+    t = np.linspace(-lim, lim, n)
+    X1, X2 = np.meshgrid(t, t)
+    F = quadratic_form(A, np.stack([X1.ravel(), X2.ravel()]), b, c).reshape(n, n)
+    return X1, X2, F
