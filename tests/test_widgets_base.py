@@ -49,6 +49,10 @@ def test_figure_and_update_change_artists_in_place():
     assert np.allclose(line.get_ydata(), w.curve(5, 1.0, "cos"))
     assert w.state == {"k": 5, "amp": 1.0, "kind": "cos", "dots": False}
     w.draw()
+    # laid out once for the first state, then frozen (no constrained layout per update)
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
 
 
 def test_update_without_figure_builds_one():

@@ -179,6 +179,9 @@ class Widget:
 
     #: name -> Control spec; subclasses override.
     controls: Dict[str, Control] = {}
+    #: Compute the constrained layout for the first state only (fast updates); set False
+    #: for a widget whose labels change size a lot between states.
+    freeze_layout: bool = True
 
     def __init__(self) -> None:
         self.fig: Optional[Figure] = None
@@ -228,6 +231,11 @@ class Widget:
         self.fig = fig
         self.state = st
         self._update(st)
+        if self.freeze_layout:
+            # Lay the figure out once, then keep it: re-running constrained layout on every
+            # update would cost more than drawing the artists.
+            fig.draw_without_rendering()
+            fig.set_layout_engine("none")
         return fig
 
     def update(self, **state: Any) -> Figure:

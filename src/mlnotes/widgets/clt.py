@@ -130,13 +130,6 @@ class CLTExplorer(Widget):
         return math.sqrt(math.pi / 2) * math.log(2) / math.sqrt(self.reps)
 
     # ---------------------------------------------------------------- display
-    def figure(self, **state: object) -> Figure:
-        """Build the figure; the layout is computed once, then frozen so that updates are cheap."""
-        fig = super().figure(**state)
-        fig.canvas.draw()
-        fig.set_layout_engine("none")
-        return fig
-
     def _figsize(self) -> tuple:
         return (9.0, 3.6)
 

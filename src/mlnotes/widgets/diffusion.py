@@ -184,13 +184,6 @@ class DiffusionSteps(Widget):
     def _figsize(self) -> tuple:
         return (10.5, 3.5)
 
-    def figure(self, **state: Any):
-        """Build the figure, lay it out once, then freeze the layout so that updates only redraw."""
-        fig = super().figure(**state)
-        fig.canvas.draw()
-        fig.set_layout_engine("none")
-        return fig
-
     def _draw(self, fig, state: Mapping[str, Any]) -> None:
         axf, axr, axc = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.25]})
         self._axes = (axf, axr, axc)

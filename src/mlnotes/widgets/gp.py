@@ -142,17 +142,6 @@ class GPWidget(Widget):
     def _figsize(self) -> tuple:
         return (10.0, 3.8)
 
-    def figure(self, **state: Any) -> Figure:
-        """Build the figure for ``state``; the constrained layout is computed once and then frozen.
-
-        Freezing it keeps every later :meth:`update` + draw cheap (the layout solver costs
-        more than the drawing itself).
-        """
-        fig = super().figure(**state)
-        fig.draw_without_rendering()
-        fig.set_layout_engine("none")
-        return fig
-
     def _draw(self, fig: Figure, state: Mapping[str, Any]) -> None:
         gs = fig.add_gridspec(1, 2, width_ratios=[1.7, 1.0])
         ax = fig.add_subplot(gs[0])

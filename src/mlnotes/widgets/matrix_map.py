@@ -151,11 +151,6 @@ class MatrixMapWidget(Widget):
         tax.axis("off")
         self.text = tax.text(0.0, 1.0, "", va="top", ha="left", family="monospace", fontsize=9,
                              transform=tax.transAxes)
-        # Lay the figure out once for a representative state, then freeze the layout:
-        # re-running constrained layout on every slider move would cost a third of an update.
-        self._update(state)
-        fig.canvas.draw()
-        fig.set_layout_engine("none")
 
     def _update(self, state: Mapping[str, Any]) -> None:
         st = dict(state)

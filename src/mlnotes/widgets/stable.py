@@ -160,13 +160,6 @@ class StableExplorer(Widget):
         return 2 * tail_constant(a) * self.tail_grid ** (-a)
 
     # ---------------------------------------------------------------- display
-    def figure(self, **state: float) -> Figure:
-        """Build the figure; the layout is computed once, then frozen so that updates are cheap."""
-        fig = super().figure(**state)
-        fig.canvas.draw()
-        fig.set_layout_engine("none")
-        return fig
-
     def _figsize(self) -> tuple:
         return (9.0, 3.6)
 

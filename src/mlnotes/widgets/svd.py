@@ -191,7 +191,6 @@ class SVDCompression(Widget):
         """Build the figure for ``state``; the layout is computed once, then frozen (fast updates)."""
         fig = super().figure(**state)
         self._relayout()
-        fig.set_layout_engine("none")
         return fig
 
     def _relayout(self) -> None:
