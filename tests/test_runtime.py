@@ -127,3 +127,13 @@ def test_progress_yields_everything(monkeypatch):
 def test_describe_and_colab():
     assert "numpy" in runtime.describe()
     assert runtime.in_colab() is False
+
+
+def test_single_thread_limits_blas_inside_the_block():
+    from threadpoolctl import threadpool_info
+
+    with runtime.single_thread():
+        inside = [lib["num_threads"] for lib in threadpool_info()]
+    assert inside and all(n == 1 for n in inside)
+    with runtime.single_thread():  # reusable, and cheap after the first call
+        pass

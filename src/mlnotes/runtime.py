@@ -24,6 +24,7 @@ __all__ = [
     "Timer",
     "timer",
     "limit_threads",
+    "single_thread",
     "progress",
     "in_colab",
     "describe",
@@ -203,6 +204,24 @@ def limit_threads(n: Optional[int] = None) -> int:
     if torch is not None:
         torch.set_num_threads(n)
     return n
+
+
+_CONTROLLER = []
+
+
+def single_thread():
+    """Context manager running BLAS/OpenMP on one thread inside the block.
+
+    For the small matrices of an interactive update (a few hundred rows), extra BLAS
+    threads only spin and slow the drawing down; widgets wrap their compute in this.
+    """
+    try:
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())  # finding the libraries is the slow part
+    return _CONTROLLER[0].limit(limits=1)
 
 
 def in_colab() -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
-from .. import gp
+from .. import gp, runtime
 from .base import Choice, FloatSlider, IntSlider, Widget
 
 __all__ = ["GPWidget", "KERNEL_CHOICES", "hidden_function"]
@@ -117,6 +117,10 @@ class GPWidget(Widget):
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
+        with runtime.single_thread():  # small matrices: extra BLAS threads only spin
+            return self._compute(st, key)
+
+    def _compute(self, st: Mapping[str, Any], key: tuple) -> Dict[str, Any]:
         k = gp.make_kernel(st["kernel"], st["length_scale"], st["variance"], st["period"])
         x_obs, y_obs = self.observations(st["n_obs"], st["seed"], st["noise"])
         mean, cov = gp.posterior(x_obs, y_obs, self.x, k, st["noise"])
