@@ -102,6 +102,7 @@ class StableExplorer(Widget):
         self._v = rng.uniform(-math.pi / 2 + eps, math.pi / 2 - eps, int(n_samples))
         self._w = np.maximum(rng.exponential(1.0, int(n_samples)), 1e-300)
         self._density_cache: Dict[Tuple[float, float], np.ndarray] = {}
+        self._last_samples: Tuple[Optional[Tuple[float, float]], np.ndarray] = (None, np.empty(0))
         self.tail_grid = np.geomspace(0.1, 1e4, 60)
         if precompute:
             self.precompute(self.slider_alphas(), [0.0])
@@ -133,8 +134,10 @@ class StableExplorer(Widget):
 
     def samples(self, alpha: float, beta: float) -> np.ndarray:
         """The draws for ``(alpha, beta)``, all from the same uniforms and exponentials."""
-        a, b = self._key(alpha, beta)
-        return stable_from_uniforms(a, b, self._v, self._w)
+        key = self._key(alpha, beta)
+        if self._last_samples[0] != key:  # histogram, tail and outside_fraction share one draw
+            self._last_samples = (key, stable_from_uniforms(*key, self._v, self._w))
+        return self._last_samples[1]
 
     def histogram(self, alpha: float, beta: float) -> np.ndarray:
         """Histogram heights on :attr:`bins`, normalised by *all* draws so that they estimate the
