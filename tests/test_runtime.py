@@ -137,3 +137,16 @@ def test_single_thread_limits_blas_inside_the_block():
     assert inside and all(n == 1 for n in inside)
     with runtime.single_thread():  # reusable, and cheap after the first call
         pass
+
+
+def test_generator_accepts_seed_generator_or_none():
+    g = np.random.default_rng(1)
+    assert runtime.generator(g) is g
+    assert runtime.generator(5).random() == np.random.default_rng(5).random()
+    assert isinstance(runtime.generator(None), np.random.Generator)
+    with pytest.raises(ValueError, match="sample: rng seed must be a non-negative int"):
+        runtime.generator(-1, "sample")
+    with pytest.raises(TypeError, match="sample: rng must be a numpy Generator"):
+        runtime.generator("seed", "sample")
+    with pytest.raises(TypeError, match="rng must be"):
+        runtime.generator(True)

@@ -29,6 +29,8 @@ import numpy as np
 from scipy.linalg import cho_solve, solve_triangular
 from scipy.spatial.distance import cdist
 
+from . import runtime
+
 __all__ = [
     "Kernel",
     "RBF",
@@ -96,15 +98,6 @@ def _inputs(x: ArrayLike, name: str, owner: str, allow_empty: bool = False) -> n
         raise ValueError(f"{owner}: {name} contains NaN or infinite values")
     return a
 
-
-def _check_rng(rng: object, owner: str) -> np.random.Generator:
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    if isinstance(rng, np.random.Generator):
-        return rng
-    raise TypeError(f"{owner}: rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
 def _check_count(owner: str, name: str, value: object) -> int:
@@ -526,7 +519,7 @@ def sample_prior(x: ArrayLike, kernel: Kernel, n_samples: int = 1,
         raise TypeError(f"sample_prior: kernel must be a mlnotes.gp.Kernel, got {type(kernel).__name__}")
     X = _inputs(x, "x", "sample_prior")
     n_samples = _check_count("sample_prior", "n_samples", n_samples)
-    gen = _check_rng(rng, "sample_prior")
+    gen = runtime.generator(rng, "sample_prior")
     if chol is None:
         chol, _ = cholesky(kernel(X), jitter, what=f"prior covariance of {kernel!r}")
     else:
@@ -615,7 +608,7 @@ def sample_posterior(x_train: ArrayLike, y_train: ArrayLike, x_test: ArrayLike, 
     (raised if needed, see :func:`cholesky`). Returns an array of shape ``(n_samples, m)``.
     """
     n_samples = _check_count("sample_posterior", "n_samples", n_samples)
-    gen = _check_rng(rng, "sample_posterior")
+    gen = runtime.generator(rng, "sample_posterior")
     mean, cov = posterior(x_train, y_train, x_test, kernel, noise)
     prior_scale = float(np.mean(kernel.diag(x_test)))
     L, _ = cholesky(cov, jitter, what=f"posterior covariance of {kernel!r}",
@@ -653,7 +646,7 @@ def random_fourier_features(x: ArrayLike, n_features: int, length_scale: float =
     D = _check_count("random_fourier_features", "n_features", n_features)
     ls = _positive("random_fourier_features", "length_scale", length_scale)
     var = _positive("random_fourier_features", "variance", variance)
-    gen = _check_rng(rng, "random_fourier_features")
+    gen = runtime.generator(rng, "random_fourier_features")
     W = gen.standard_normal((X.shape[1], D)) / ls
     b = gen.uniform(0.0, 2.0 * np.pi, D)
     return np.sqrt(2.0 * var / D) * np.cos(X @ W + b)

@@ -27,6 +27,8 @@ import numpy as np
 from numpy.polynomial.legendre import leggauss
 from scipy import special
 
+from . import runtime
+
 __all__ = [
     "check_prob_vector",
     "bayes_posterior",
@@ -114,17 +116,6 @@ def _array(owner: str, name: str, x: object, ndim: Optional[int] = None, min_siz
         raise ValueError(f"{owner}: {name} contains NaN or infinite values")
     return a
 
-
-def _rng(owner: str, rng: RngLike) -> np.random.Generator:
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"{owner}: rng seed must be a non-negative int, got {rng}")
-        return np.random.default_rng(int(rng))
-    if isinstance(rng, np.random.Generator):
-        return rng
-    raise TypeError(f"{owner}: rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
 def check_prob_vector(p: ArrayLike, name: str = "p", owner: str = "check_prob_vector",
@@ -500,7 +491,7 @@ def stable_rvs(alpha: float, beta: float = 0.0, size: Union[int, Tuple[int, ...]
                rng: RngLike = None) -> np.ndarray:
     r"""Draws from :math:`S(\alpha, \beta, 1, 0; 0)` by the Chambers–Mallows–Stuck method
     (:func:`stable_from_uniforms`). See ``02-distributions``."""
-    g = _rng("stable_rvs", rng)
+    g = runtime.generator(rng, "stable_rvs")
     if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
         _count("stable_rvs", "size", size)
     v = g.uniform(-math.pi / 2, math.pi / 2, size)
@@ -572,7 +563,7 @@ def estimator_stats(estimator: Callable[[np.ndarray], np.ndarray],
     t = _real(owner, "truth", truth)
     n = _count(owner, "n", n)
     reps = _count(owner, "reps", reps, minimum=2)
-    g = _rng(owner, rng)
+    g = runtime.generator(rng, owner)
     data = np.asarray(sampler(g, (reps, n)), float)
     if data.shape != (reps, n):
         raise ValueError(f"{owner}: sampler must return an array of shape ({reps}, {n}), got {data.shape}")
@@ -593,7 +584,7 @@ def mc_pi(n: int, rng: RngLike = None, return_points: bool = False):
     See ``03-estimation-and-monte-carlo``.
     """
     n = _count("mc_pi", "n", n)
-    g = _rng("mc_pi", rng)
+    g = runtime.generator(rng, "mc_pi")
     pts = g.random((n, 2))
     inside = (pts ** 2).sum(axis=1) <= 1.0
     est = 4.0 * inside.mean()
@@ -611,7 +602,7 @@ def mc_pi_rmse(ns: Sequence[int], reps: int = 200, rng: RngLike = 0) -> np.ndarr
     if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer) or np.any(arr < 1):
         raise ValueError(f"{owner}: ns must be a non-empty 1-D list of positive ints, got {ns!r}")
     reps = _count(owner, "reps", reps, minimum=2)
-    g = _rng(owner, rng)
+    g = runtime.generator(rng, owner)
     counts = g.binomial(arr[:, None], math.pi / 4, size=(arr.size, reps))
     est = 4.0 * counts / arr[:, None]
     return np.sqrt(np.mean((est - math.pi) ** 2, axis=1))
@@ -742,7 +733,7 @@ def t_interval_coverage(mu: float, sigma: float, n: int, level: float = 0.95, re
     s = _positive(owner, "sigma", sigma)
     n = _count(owner, "n", n, 2)
     reps = _count(owner, "reps", reps)
-    g = _rng(owner, rng)
+    g = runtime.generator(rng, owner)
     x = g.normal(m, s, size=(reps, n))
     lo, hi = t_interval(x, level)
     return float(np.mean((lo <= m) & (m <= hi)))

@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "seed",
     "rng",
+    "generator",
     "device",
     "full_config",
     "choose",
@@ -75,6 +76,23 @@ def rng(n: Optional[int] = 0) -> np.random.Generator:
     if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0):
         raise ValueError(f"rng: n must be a non-negative int or None, got {n!r}")
     return np.random.default_rng(n)
+
+
+def generator(rng: Any = None, owner: str = "generator") -> np.random.Generator:
+    """Turn a helper's ``rng`` argument into a NumPy ``Generator``.
+
+    Accepts ``None`` (fresh entropy), a non-negative int seed, or a ``Generator`` (used as
+    is). ``owner`` names the calling function in error messages.
+    """
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{owner}: rng seed must be a non-negative int, got {rng}")
+        return np.random.default_rng(int(rng))
+    if isinstance(rng, np.random.Generator):
+        return rng
+    raise TypeError(f"{owner}: rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
 def device(prefer: Optional[str] = None) -> str:
