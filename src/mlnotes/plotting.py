@@ -6,7 +6,7 @@ the same size, fonts, colours and grid.
 """
 from __future__ import annotations
 
-from typing import Sequence, Tuple, Union
+from typing import Tuple, Union
 
 import matplotlib as mpl
 import numpy as np

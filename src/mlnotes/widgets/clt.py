@@ -22,7 +22,6 @@ from matplotlib.figure import Figure
 from scipy import special
 
 from .. import plotting
-from ..prob import ks_distance_normal
 from .base import Choice, IntSlider, Widget
 from .stable import _plain_log_ticks
 
