@@ -10,7 +10,7 @@ export MLNOTES_PROGRESS ?= 0
 export MPLBACKEND ?= Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test bench venv clean
+.PHONY: book test test-colab bench venv clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3)"; exit 1; }
@@ -32,6 +32,9 @@ book: $(STAMP)
 
 test: $(STAMP)
 	bash .ci/stages.sh
+
+test-colab:
+	bash .ci/colab.sh
 
 bench: $(STAMP)
 	bash .ci/bench.sh

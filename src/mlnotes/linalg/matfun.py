@@ -104,6 +104,8 @@ def logm_inverse_scaling(A: np.ndarray, terms: int = 40, radius: float = 0.25, m
         if s == max_roots:
             raise ValueError(f"logm_inverse_scaling: still ||A^(1/2^s) - I|| > {radius} after {max_roots} roots")
         X = sqrtm(X)
+        # older scipy (Colab's 1.14) may return complex256; keep double precision
+        X = X.astype(np.complex128) if np.iscomplexobj(X) else X.astype(np.float64)
         s += 1
     if not np.iscomplexobj(A) and np.iscomplexobj(X) and np.abs(X.imag).max() < 1e-12 * np.abs(X).max():
         X = X.real
