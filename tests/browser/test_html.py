@@ -137,6 +137,8 @@ def test_notebook_pages_have_launch_and_download(context, site):
             colab = page.locator(f"a[href*='colab.research.google.com/github/'][href*='{entry}.ipynb']")
             assert colab.count() >= 1, f"{entry}: no Colab link"
             assert "/blob/main/" in colab.first.get_attribute("href"), "launch buttons must point at main"
+            binder = page.locator(f"a[href^='https://mybinder.org/v2/gh/'][href*='/main?'][href$='{entry}.ipynb']")
+            assert binder.count() >= 1, f"{entry}: no Binder link on main"
             assert page.locator(f"a[href$='{pathlib.Path(entry).name}.ipynb']").count() >= 1, \
                 f"{entry}: no download of the notebook"
         finally:
