@@ -30,6 +30,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np  # noqa: E402
 
+from _common import median_ms, write_report  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -43,16 +45,6 @@ UPDATE_BUDGET_MS = 50.0
 RATIO_MAX = 3.0
 
 
-def median_ms(fn, repeat: int, warmup: int = 2, clock=time.perf_counter) -> float:
-    """Median duration of ``fn()`` in milliseconds."""
-    for _ in range(warmup):
-        fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = clock()
-        fn()
-        ts.append(clock() - t0)
-    return 1e3 * float(np.median(ts))
 
 
 def bench_training():
@@ -114,7 +106,7 @@ def bench_step(repeat: int = 200):
     return ours, theirs
 
 
-def main() -> str:
+def main() -> int:
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1") or 1))
     cfg, run, traj, t_sample, ratio = bench_training()
     wall, cpu, compute = bench_widget(run, traj, cfg)
@@ -148,11 +140,8 @@ def main() -> str:
         "wall clock unless stated, medians of repeated runs. The CPU configuration is forced (MLNOTES_FULL=0).\n\n"
     )
     md = head + "\n".join(rows) + "\n"
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "diffusion.md").write_text(md, encoding="utf-8")
-    return md
+    return write_report("diffusion", md, "✗" not in md)
 
 
 if __name__ == "__main__":
-    print(main())
+    sys.exit(main())

@@ -25,6 +25,8 @@ import time
 
 import numpy as np
 
+from _common import median_ms, write_report  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -34,17 +36,6 @@ from mlnotes import gp  # noqa: E402
 from mlnotes.widgets.gp import GPWidget  # noqa: E402
 
 
-def median_ms(fn, repeat: int, warmup: int = 2, clock=time.perf_counter) -> float:
-    """Median duration of ``fn()`` in ms; ``clock`` is wall time by default (``time.process_time``
-    gives this process's CPU time, which other jobs on a shared machine do not inflate)."""
-    for _ in range(warmup):
-        fn()
-    ts = []
-    for _ in range(repeat):
-        t = clock()
-        fn()
-        ts.append(clock() - t)
-    return 1e3 * float(np.median(ts))
 
 
 def bench_widget(repeat: int = 30):
@@ -87,7 +78,7 @@ def bench_sampling(repeat: int = 30):
     return t_full, t_cached, t_sk, jit
 
 
-def main() -> str:
+def main() -> int:
     t_widget, t_widget_cpu, t_compute, t_sk_w = bench_widget()
     t_full, t_cached, t_sk_s, jit = bench_sampling()
     threads = os.environ.get("OMP_NUM_THREADS", "unset")
@@ -119,12 +110,8 @@ def main() -> str:
         ratio = f"{t_ref / t:.1f}×" if t_ref else "–"
         lines.append(f"| {name} | {t:.2f}{ok} | {b} | {ref or '–'} | {r} | {ratio} |")
     md = "\n".join(lines) + "\n"
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "gp.md").write_text(md, encoding="utf-8")
-    print(md)
-    return md
+    return write_report("gp", md, "✗" not in md)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -23,6 +23,8 @@ import time
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np  # noqa: E402
+
+from _common import median_ms, write_report  # noqa: E402
 import scipy.linalg as sla  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -31,19 +33,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from mlnotes import linalg as la  # noqa: E402
 from mlnotes.widgets.matrix_map import MatrixMapWidget  # noqa: E402
 
-OUT = ROOT / "benchmarks" / "results" / "linalg.md"
 BUDGET_MS = 50.0
 
 
-def median_ms(fn, repeat: int = 7, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts)) * 1e3
 
 
 def bench_widget(n_updates: int = 40, png: bool = False):
@@ -146,11 +138,7 @@ def main() -> int:
         *rows,
         "",
     ])
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(md)
-    print(md)
-    print(f"written to {OUT}")
-    return 0 if ok else 1
+    return write_report("linalg", md, ok)
 
 
 if __name__ == "__main__":

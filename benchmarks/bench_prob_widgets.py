@@ -32,6 +32,8 @@ os.environ.setdefault("MLNOTES_PROGRESS", "0")
 
 import numpy as np  # noqa: E402
 
+from _common import write_report  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -143,7 +145,7 @@ def bench_helpers():
     return rows
 
 
-def main() -> str:
+def main() -> int:
     ref_ms = bench_reference_figure()
     created, alpha_ms, cold_ms, warm_ms = bench_stable()
     clt_ms, clt_first, clt_switch = bench_clt()
@@ -177,13 +179,8 @@ def main() -> str:
                      else f"| {name} | {a} | {b} | {t_a:.2f} | {t_b:.2f} | {t_a / t_b:.1f}× slower |")
         lines[-1] += f" {note} |"
     text = "\n".join(lines) + "\n"
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "prob.md").write_text(text, encoding="utf-8")
-    print(text)
-    return text
+    return write_report("prob", text, "**no**" not in text)
 
 
 if __name__ == "__main__":
-    report = main()
-    sys.exit(1 if "**no**" in report else 0)  # like the other benchmarks: a missed budget fails
+    sys.exit(main())

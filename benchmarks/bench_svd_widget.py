@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import io
 import os
-import pathlib
 import platform
 import sys
 import time
 
 import numpy as np
+
+from _common import write_report  # noqa: E402
 
 from mlnotes import data
 from mlnotes.linalg import SVDCompressor
@@ -30,7 +31,6 @@ IMAGES = ("hopper_gray_512", "hopper_512")
 RANKS = [int(k) for k in np.unique(np.geomspace(1, 512, 22).round().astype(int))]  # 20 ranks
 REPEATS = 3        # each rank is visited this many times (in shuffled order)
 BUDGET_MS = 50.0
-OUT = pathlib.Path(__file__).resolve().parent / "results" / "svd.md"
 
 
 def _ms(samples):
@@ -141,11 +141,7 @@ def main() -> int:
         *ratio_rows,
         "",
     ])
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(md)
-    print(md)
-    print(f"written to {OUT}")
-    return 0 if ok else 1
+    return write_report("svd", md, ok)
 
 
 if __name__ == "__main__":
