@@ -307,8 +307,8 @@ class Constant(Kernel):
 
 
 @dataclass(frozen=True)
-class Sum(Kernel):
-    """``k1 + k2``: the covariance of the sum of two independent processes."""
+class _Pair(Kernel):
+    """Two kernels combined entrywise; stationary when both parts are."""
 
     k1: Kernel
     k2: Kernel
@@ -316,11 +316,17 @@ class Sum(Kernel):
     def __post_init__(self) -> None:
         for n in ("k1", "k2"):
             if not isinstance(getattr(self, n), Kernel):
-                raise TypeError(f"Sum: {n} must be a Kernel, got {type(getattr(self, n)).__name__}")
+                raise TypeError(f"{type(self).__name__}: {n} must be a Kernel, "
+                                f"got {type(getattr(self, n)).__name__}")
 
     @property
     def stationary(self) -> bool:  # type: ignore[override]
         return self.k1.stationary and self.k2.stationary
+
+
+@dataclass(frozen=True)
+class Sum(_Pair):
+    """``k1 + k2``: the covariance of the sum of two independent processes."""
 
     def _matrix(self, X1, X2):
         return self.k1._matrix(X1, X2) + self.k2._matrix(X1, X2)
@@ -330,20 +336,8 @@ class Sum(Kernel):
 
 
 @dataclass(frozen=True)
-class Product(Kernel):
+class Product(_Pair):
     """``k1 * k2``: the covariance of the product of two independent processes."""
-
-    k1: Kernel
-    k2: Kernel
-
-    def __post_init__(self) -> None:
-        for n in ("k1", "k2"):
-            if not isinstance(getattr(self, n), Kernel):
-                raise TypeError(f"Product: {n} must be a Kernel, got {type(getattr(self, n)).__name__}")
-
-    @property
-    def stationary(self) -> bool:  # type: ignore[override]
-        return self.k1.stationary and self.k2.stationary
 
     def _matrix(self, X1, X2):
         return self.k1._matrix(X1, X2) * self.k2._matrix(X1, X2)
