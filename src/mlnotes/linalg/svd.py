@@ -154,7 +154,7 @@ def eckart_young(A, k: int, rtol: float = 1e-9) -> EckartYoung:
     return EckartYoung(
         k=k,
         frobenius=float(np.linalg.norm(R, "fro")),
-        frobenius_tail=float(np.sqrt(np.sum(tail**2))),
+        frobenius_tail=float(np.linalg.norm(tail)),  # scaled internally: no underflow
         spectral=float(np.linalg.norm(R, 2)),
         sigma_next=float(tail[0]) if tail.size else 0.0,
         sigma1=float(s[0]),
@@ -235,7 +235,10 @@ class SVDCompressor:
         self._stack32 = stack.astype(np.float32)
         for a in (self.sigma, self._US, self._Vt, self._US32, self._Vt32, self._stack32):
             a.setflags(write=False)
-        e = s**2
+        # Only ratios of sums of sigma^2 are reported: square sigma / sigma_max, so tiny or huge
+        # images neither underflow nor overflow (1e-160 squared is subnormal and loses digits).
+        top = float(s.max()) if s.size else 0.0
+        e = (s / top) ** 2 if top > 0 else s**2
         self._total = float(e.sum())
         # tail[j] = sum over channels of sum_{i >= j} sigma_i^2 (suffix sums: no cancellation)
         self._tail = np.concatenate([np.cumsum(e.sum(axis=0)[::-1])[::-1], [0.0]])
