@@ -8,6 +8,7 @@ fails on it with `raise_on_error`, exactly as without this step.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pathlib
 import sys
@@ -20,6 +21,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    # jupyter-cache's pool forks by default; a forked worker inherits the parent's ZeroMQ
+    # state and its kernel sometimes misses the start-up handshake (one notebook then waits
+    # out two 60 s start-up timeouts). Fresh interpreters avoid that.
+    multiprocessing.set_start_method("spawn", force=True)
     notebooks = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb")
                        if ".ipynb_checkpoints" not in p.parts)
     cache = get_cache(str(ROOT / "_build" / ".jupyter_cache"))
