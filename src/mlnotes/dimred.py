@@ -1,7 +1,7 @@
 """Dimensionality reduction from scratch: PCA, classical MDS, Isomap, LDA, Mahalanobis, t-SNE.
 
 Explained, and checked against scikit-learn and SciPy, in
-``notebooks/02-probability/06-dimensionality-reduction.ipynb``. Each function is the
+``notebooks/02-probability/07-dimensionality-reduction.ipynb``. Each function is the
 textbook algorithm in a few lines of NumPy/SciPy; the trusted library implementations
 are the references, not the engines.
 
@@ -127,7 +127,7 @@ def pca(X, n_components: int, method: str = "svd") -> PCAResult:
     ``method="svd"``: SVD of the centred data, :math:`\mathbf X_c = \mathbf U\mathbf S\mathbf V^\top`,
     components = rows of :math:`\mathbf V^\top`, variances :math:`s_j^2/(n-1)`.
     ``method="eig"``: eigendecomposition of the covariance :math:`\mathbf X_c^\top\mathbf X_c/(n-1)`
-    (squares the condition number; see the notebook ``06-dimensionality-reduction``).
+    (squares the condition number; see the notebook ``07-dimensionality-reduction``).
     Each component's largest entry is made positive.
     """
     X = _data(X, "X", "pca")

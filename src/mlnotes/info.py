@@ -1,7 +1,7 @@
 """Information theory helpers: self-information, entropy, KL divergence, cross-entropy,
 Huffman codes, and fitting a Gaussian by forward or reverse KL.
 
-Explained in ``notebooks/02-probability/07-information-theory.ipynb``.
+Explained in ``notebooks/02-probability/06-information-theory.ipynb``.
 
 Discrete distributions are probability vectors: 1-D, non-negative, summing to 1 (checked by
 :func:`mlnotes.prob.check_prob_vector`; the error message names the argument). Logarithms
@@ -47,7 +47,7 @@ def _log_base(owner: str, base: Optional[float]) -> float:
 
 def self_information(p: ArrayLike, base: Optional[float] = None) -> np.ndarray:
     r"""Self-information :math:`I(x) = -\log P(x)` of events with probabilities ``p`` in (0, 1]
-    (``base=2`` gives bits). See ``07-information-theory``."""
+    (``base=2`` gives bits). See ``06-information-theory``."""
     a = _array("self_information", "p", p, min_size=0)
     if np.any(a <= 0) or np.any(a > 1):
         raise ValueError("self_information: p must lie in (0, 1]")
@@ -56,14 +56,14 @@ def self_information(p: ArrayLike, base: Optional[float] = None) -> np.ndarray:
 
 def entropy(p: ArrayLike, base: Optional[float] = None) -> float:
     r"""Shannon entropy :math:`H(P) = -\sum_x P(x)\log P(x)`, with :math:`0\log 0 = 0`.
-    Equals ``scipy.stats.entropy(p, base=base)``. See ``07-information-theory``."""
+    Equals ``scipy.stats.entropy(p, base=base)``. See ``06-information-theory``."""
     a = check_prob_vector(p, "p", "entropy")
     return float(-special.xlogy(a, a).sum() / _log_base("entropy", base))
 
 
 def cross_entropy(p: ArrayLike, q: ArrayLike, base: Optional[float] = None) -> float:
     r"""Cross-entropy :math:`H(P, Q) = -\sum_x P(x)\log Q(x) = H(P) + D_{KL}(P\|Q)`;
-    ``inf`` when Q puts zero mass where P does not. See ``07-information-theory``."""
+    ``inf`` when Q puts zero mass where P does not. See ``06-information-theory``."""
     a = check_prob_vector(p, "p", "cross_entropy")
     b = check_prob_vector(q, "q", "cross_entropy")
     if a.shape != b.shape:
@@ -77,7 +77,7 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, base: Optional[float] = None) -> f
     r"""Kullback–Leibler divergence :math:`D_{KL}(P\|Q) = \sum_x P(x)\log\frac{P(x)}{Q(x)} \ge 0`;
     ``inf`` when Q puts zero mass where P does not. Equals
     ``scipy.special.rel_entr(p, q).sum()`` and ``scipy.stats.entropy(p, q)``.
-    See ``07-information-theory``."""
+    See ``06-information-theory``."""
     a = check_prob_vector(p, "p", "kl_divergence")
     b = check_prob_vector(q, "q", "kl_divergence")
     if a.shape != b.shape:
@@ -91,7 +91,7 @@ def huffman_code(p: ArrayLike, symbols: Optional[Sequence[Hashable]] = None) -> 
 
     The result is prefix-free and optimal among prefix codes; its expected length L satisfies
     :math:`H_2(P) \le L < H_2(P) + 1`. Ties are broken by insertion order, so the code is
-    deterministic. A single symbol gets the code word ``"0"``. See ``07-information-theory``.
+    deterministic. A single symbol gets the code word ``"0"``. See ``06-information-theory``.
 
     Parameters
     ----------
@@ -129,7 +129,7 @@ def expected_length(p: ArrayLike, code: Union[Dict[Hashable, str], Sequence[str]
                     symbols: Optional[Sequence[Hashable]] = None) -> float:
     r"""Expected code-word length :math:`L = \sum_x P(x)\,\ell(x)` in symbols of the code alphabet.
     ``code`` is a dict (looked up with ``symbols``, default ``0..k-1``) or a list of code words in
-    the order of ``p``. See ``07-information-theory``."""
+    the order of ``p``. See ``06-information-theory``."""
     a = check_prob_vector(p, "p", "expected_length")
     if isinstance(code, dict):
         keys = list(range(a.size)) if symbols is None else list(symbols)
@@ -171,7 +171,7 @@ def kraft_sum(lengths: Sequence[int], arity: int = 2) -> float:
 def gaussian_entropy(sigma: float, base: Optional[float] = None) -> float:
     r"""Differential entropy of :math:`\mathcal N(\mu, \sigma^2)`:
     :math:`\tfrac12\log(2\pi e\sigma^2)`, negative when :math:`\sigma < 1/\sqrt{2\pi e}`.
-    See ``07-information-theory``."""
+    See ``06-information-theory``."""
     s = _positive("gaussian_entropy", "sigma", sigma)
     return 0.5 * math.log(2 * math.pi * math.e * s * s) / _log_base("gaussian_entropy", base)
 
@@ -179,7 +179,7 @@ def gaussian_entropy(sigma: float, base: Optional[float] = None) -> float:
 def kl_gaussians(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
     r""":math:`D_{KL}(\mathcal N(\mu_1, \sigma_1^2)\,\|\,\mathcal N(\mu_2, \sigma_2^2))
     = \log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1 - \mu_2)^2}{2\sigma_2^2} - \frac12`
-    (nats). See ``07-information-theory``."""
+    (nats). See ``06-information-theory``."""
     owner = "kl_gaussians"
     m1, m2 = _real(owner, "mu1", mu1), _real(owner, "mu2", mu2)
     s1, s2 = _positive(owner, "sigma1", sigma1), _positive(owner, "sigma2", sigma2)
@@ -197,7 +197,7 @@ def fit_gaussian_kl(x: ArrayLike, p: ArrayLike, direction: str = "forward",
     * ``"reverse"``: :math:`D_{KL}(q\|p)` — q is penalised for mass where p is small
       (mode-seeking; from a start near one mode it locks onto that mode).
 
-    Returns ``(mu, sigma, kl)``. See ``07-information-theory``.
+    Returns ``(mu, sigma, kl)``. See ``06-information-theory``.
     """
     owner = "fit_gaussian_kl"
     xx = _array(owner, "x", x, ndim=1, min_size=3)

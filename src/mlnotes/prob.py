@@ -123,7 +123,7 @@ def check_prob_vector(p: ArrayLike, name: str = "p", owner: str = "check_prob_ve
     """Validate a probability vector: 1-D, finite, non-negative, summing to 1 (within ``atol``).
 
     Returns the vector as float64. Raises ``ValueError`` naming ``name`` otherwise.
-    Used by every function that takes a discrete distribution (see ``07-information-theory``).
+    Used by every function that takes a discrete distribution (see ``06-information-theory``).
     """
     a = _array(owner, name, p, ndim=1)
     if np.any(a < 0):
