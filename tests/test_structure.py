@@ -139,3 +139,86 @@ class TestNotebookAnatomy:
             if cell["cell_type"] == "code":
                 src = source(cell)
                 assert "plt.show()" not in src and not re.search(r"^%matplotlib", src, re.M)
+
+
+# --- Anatomy v2 (BOOK.md "Anatomy of a notebook", STYLE.md (c)) -------------------------
+# Teaching cells are short and visible; verification cells carry the asserts and are
+# folded (`hide-input`); the setup cell (index 1) is exempt from the length rules.
+MAX_CELL_LINES = 30          # any code cell
+MAX_VISIBLE_LINES = 20       # a code cell the reader sees unfolded
+MAX_VISIBLE_MEDIAN = 10      # median of the visible code cells of a notebook
+MAX_LINE_CHARS = 80          # the HTML code block shows about 80 characters
+ASSERT = re.compile(r"^\s*assert\b", re.M)
+PRIVATE = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.\w+)*\._[A-Za-z0-9]\w*")
+
+
+def code_lines(src):
+    return [line for line in src.splitlines() if line.strip()]
+
+
+def tags(cell):
+    return cell["metadata"].get("tags", [])
+
+
+def is_hidden(cell):
+    return bool({"hide-input", "remove-input", "remove-cell"} & set(tags(cell)))
+
+
+def body_cells(nb):
+    """(index, cell) of the code cells after the setup cell."""
+    return [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and i > 1]
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
+class TestAnatomyV2:
+    def test_cells_are_short(self, nb_path):
+        nb = load(nb_path)
+        long = [(i, n) for i, c in body_cells(nb) if (n := len(code_lines(source(c)))) > MAX_CELL_LINES]
+        assert not long, f"code cells over {MAX_CELL_LINES} lines (index, lines): {long}"
+        visible = [(i, len(code_lines(source(c)))) for i, c in body_cells(nb) if not is_hidden(c)]
+        over = [(i, n) for i, n in visible if n > MAX_VISIBLE_LINES]
+        assert not over, f"visible code cells over {MAX_VISIBLE_LINES} lines: {over}"
+        lengths = sorted(n for _, n in visible)
+        median = lengths[len(lengths) // 2] if lengths else 0
+        assert median <= MAX_VISIBLE_MEDIAN, f"median visible cell {median} lines > {MAX_VISIBLE_MEDIAN}"
+
+    def test_code_lines_fit_the_page(self, nb_path):
+        nb = load(nb_path)
+        wide = [(i, len(line)) for i, c in body_cells(nb) for line in source(c).splitlines()
+                if len(line) > MAX_LINE_CHARS]
+        assert not wide, f"code lines over {MAX_LINE_CHARS} characters (cell, length): {wide}"
+
+    def test_asserts_live_in_folded_check_cells(self, nb_path):
+        nb = load(nb_path)
+        bare = [i for i, c in body_cells(nb) if ASSERT.search(source(c)) and "hide-input" not in tags(c)]
+        assert not bare, f"cells with asserts must be tagged hide-input (check cells): {bare}"
+
+    def test_teaching_code_is_on_the_page(self, nb_path):
+        nb = load(nb_path)
+        defs = [i for i, c in body_cells(nb) if not is_hidden(c) and re.search(r"^(def|class) ", source(c), re.M)]
+        assert defs, "no function is defined in a visible cell: the algorithms must be on the page"
+
+    def test_no_private_members(self, nb_path):
+        nb = load(nb_path)
+        hits = [(i, m.group(0)) for i, c in body_cells(nb) for m in PRIVATE.finditer(source(c))
+                if not m.group(0).startswith("self.")]
+        assert not hits, f"access to private members: {hits}"
+
+    def test_exercises_labelled_and_solutions_checked(self, nb_path):
+        cells = load(nb_path)["cells"]
+        md = [(i, source(c)) for i, c in enumerate(cells) if c["cell_type"] == "markdown"]
+        for i, text in md:
+            for block in re.findall(r"`{3,}\{exercise\}[^\n]*\n((?::\w+:[^\n]*\n)*)", text):
+                assert ":label:" in block, f"cell {i}: every exercise needs a :label:"
+            for block in re.findall(r"`{3,}\{solution\}[^\n]*\n((?::\w+:[^\n]*\n)*)", text):
+                assert "dropdown" in block, f"cell {i}: solutions are dropdowns (:class: dropdown)"
+        first_solution = next((i for i, t in md if "{solution}" in t), None)
+        assert first_solution is not None
+        checks = [i for i, c in body_cells({"cells": cells}) if i > first_solution
+                  and ASSERT.search(source(c)) and "hide-input" in tags(c)]
+        assert checks, "the exercise solutions need a hidden check cell after them"
+
+    def test_summary_is_its_own_cell(self, nb_path):
+        cells = load(nb_path)["cells"]
+        assert any(c["cell_type"] == "markdown" and source(c).lstrip().startswith("## Summary")
+                   for c in cells), "`## Summary` must open its own markdown cell"
