@@ -65,7 +65,7 @@ def test_device_environment_override(monkeypatch):
 
 def test_device_refuses_unavailable_cuda(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.raises(ValueError, match="CUDA is not available"):
+    with pytest.raises(ValueError, match="is not available here; available"):
         runtime.device("cuda")
 
 

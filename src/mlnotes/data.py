@@ -11,6 +11,8 @@ from typing import Dict, Tuple
 
 import numpy as np
 
+from .validate import as_bool, as_choice, as_float, as_positive, as_seed, as_size
+
 __all__ = ["IMAGES", "image", "digits", "toy2d", "TOY2D", "eight_gaussians_params"]
 
 #: Names accepted by :func:`image`, with what each one is.
@@ -43,6 +45,7 @@ def image(name: str = "hopper_gray") -> np.ndarray:
     name : str
         One of :data:`IMAGES`. Colour images have shape ``(H, W, 3)``, grayscale ``(H, W)``.
     """
+    as_choice(name, "name", "image", tuple(IMAGES))
     if name not in IMAGES:
         raise ValueError(f"image: name must be one of {sorted(IMAGES)}, got {name!r}")
     if name.startswith("hopper"):
@@ -74,6 +77,7 @@ def digits(return_images: bool = False) -> Tuple[np.ndarray, np.ndarray]:
     """
     from sklearn.datasets import load_digits  # noqa: PLC0415
 
+    as_bool(return_images, "return_images", "digits")
     d = load_digits()
     X = d.data.astype(np.float64) / 16.0
     if return_images:
@@ -83,6 +87,8 @@ def digits(return_images: bool = False) -> Tuple[np.ndarray, np.ndarray]:
 
 def eight_gaussians_params(radius: float = 2.0, std: float = 0.2) -> Tuple[np.ndarray, float]:
     """Means (8x2, equally spaced on a circle) and the common std of :func:`toy2d` 'eight_gaussians'."""
+    radius = as_positive(radius, "radius", "eight_gaussians_params")
+    std = as_positive(std, "std", "eight_gaussians_params")
     ang = np.arange(8) * (2 * np.pi / 8)
     return radius * np.stack([np.cos(ang), np.sin(ang)], axis=1), std
 
@@ -101,12 +107,11 @@ def toy2d(name: str, n: int = 1000, seed: int = 0, noise: float = None) -> np.nd
     noise : float, optional
         Standard deviation of added Gaussian noise (a per-set default when ``None``).
     """
-    if name not in TOY2D:
-        raise ValueError(f"toy2d: name must be one of {TOY2D}, got {name!r}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"toy2d: n must be a positive int, got {n!r}")
-    if noise is not None and not (np.isscalar(noise) and np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"toy2d: noise must be a non-negative number, got {noise!r}")
+    as_choice(name, "name", "toy2d", TOY2D)
+    n = as_size(n, "n", "toy2d")
+    seed = as_seed(seed, "seed", "toy2d", allow_none=False)
+    if noise is not None:
+        noise = as_float(noise, "noise", "toy2d", nonneg=True)
     rng = np.random.default_rng(seed)
     if name == "moons":
         from sklearn.datasets import make_moons  # noqa: PLC0415

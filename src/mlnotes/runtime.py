@@ -20,6 +20,7 @@ __all__ = [
     "rng",
     "generator",
     "device",
+    "available_devices",
     "full_config",
     "choose",
     "Timer",
@@ -73,8 +74,10 @@ def seed(n: int = 0) -> int:
 
 def rng(n: Optional[int] = 0) -> np.random.Generator:
     """A fresh NumPy ``Generator`` (PCG64) seeded with ``n``; the preferred source of randomness."""
-    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0):
-        raise ValueError(f"rng: n must be a non-negative int or None, got {n!r}")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer))):
+        raise TypeError(f"rng: n must be a non-negative int or None, got {n!r}")
+    if n is not None and not 0 <= int(n) < 2**32:
+        raise ValueError(f"rng: n must lie in [0, 2**32) or be None, got {n!r}")
     return np.random.default_rng(n)
 
 
@@ -95,19 +98,35 @@ def generator(rng: Any = None, owner: str = "generator") -> np.random.Generator:
     raise TypeError(f"{owner}: rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
+def available_devices() -> tuple:
+    """The torch device strings usable here: ``'cpu'``, then ``'cuda'``, ``'cuda:N'``, ``'mps'``."""
+    out = ["cpu"]
+    torch = _torch()
+    if torch is not None:
+        if torch.cuda.is_available():
+            out += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            out.append("mps")
+    return tuple(out)
+
+
 def device(prefer: Optional[str] = None) -> str:
     """Choose where torch computations run: CUDA, then Apple MPS, then the CPU.
 
     The environment variable ``MLNOTES_DEVICE`` (``cpu``, ``cuda``, ``cuda:1``, ``mps``)
-    overrides the automatic choice; ``prefer`` overrides both.
+    overrides the automatic choice; ``prefer`` overrides both. A device that does not
+    exist here is a ``ValueError`` that lists the available ones.
 
     Returns
     -------
     str
         A device string accepted by ``torch.device``.
     """
+    if prefer is not None and not isinstance(prefer, str):
+        raise TypeError(f"device: prefer must be a device string such as 'cpu' or None, got {prefer!r}")
     choice = prefer if prefer is not None else os.environ.get("MLNOTES_DEVICE", "").strip()
-    torch = _torch()
+    here = available_devices()
     if choice:
         base = choice.split(":")[0]
         if base not in _VALID_DEVICES:
@@ -115,17 +134,14 @@ def device(prefer: Optional[str] = None) -> str:
                 f"device: {choice!r} is not one of {_VALID_DEVICES} (optionally 'cuda:N'); "
                 "check MLNOTES_DEVICE or the prefer argument"
             )
-        if base == "cuda" and (torch is None or not torch.cuda.is_available()):
-            raise ValueError(f"device: {choice!r} was requested but CUDA is not available here")
-        if base == "mps" and (torch is None or not torch.backends.mps.is_available()):
-            raise ValueError(f"device: {choice!r} was requested but MPS is not available here")
+        if choice not in here:
+            raise ValueError(f"device: prefer/MLNOTES_DEVICE={choice!r} is not available here; "
+                             f"available: {list(here)}")
         return choice
-    if torch is not None:
-        if torch.cuda.is_available():
-            return "cuda"
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
-            return "mps"
+    if "cuda" in here:
+        return "cuda"
+    if "mps" in here:
+        return "mps"
     return "cpu"
 
 
@@ -158,6 +174,9 @@ def choose(cpu: Mapping[str, Any], full: Mapping[str, Any], *, name: str = "conf
     dict
         A copy of the chosen mapping with the keys ``"full"`` (bool) and ``"device"`` added.
     """
+    for arg, cfg in (("cpu", cpu), ("full", full)):
+        if not isinstance(cfg, Mapping):
+            raise TypeError(f"choose: {arg} must be a mapping (a dict of settings), got {cfg!r}")
     if set(cpu) != set(full):
         raise ValueError(
             f"choose: cpu and full configurations must have the same keys; "
@@ -181,8 +200,12 @@ class Timer:
     """
 
     def __init__(self, label: Optional[str] = None, verbose: bool = True) -> None:
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Timer: label must be a string or None, got {label!r}")
+        if not isinstance(verbose, (bool, np.bool_)):
+            raise TypeError(f"Timer: verbose must be True or False, got {verbose!r}")
         self.label = label
-        self.verbose = verbose
+        self.verbose = bool(verbose)
         self.elapsed = float("nan")
         self._start = 0.0
 
@@ -256,6 +279,11 @@ def progress(iterable: Iterable[T], total: Optional[int] = None, desc: Optional[
     """
     from tqdm.auto import tqdm  # noqa: PLC0415
 
+    if not isinstance(iterable, Iterable):
+        raise TypeError(f"progress: iterable must be iterable, got {type(iterable).__name__}")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, (int, np.integer))
+                              or total < 0):
+        raise ValueError(f"progress: total must be a non-negative int or None, got {total!r}")
     if disable is None:
         disable = os.environ.get("MLNOTES_PROGRESS", "1") == "0"
     return tqdm(iterable, total=total, desc=desc, disable=disable, leave=False)
