@@ -1,6 +1,7 @@
-"""Eigenvalues, the Rayleigh quotient, definiteness and quadratic forms.
+"""2x2 eigenvalues (for the matrix-map widget), definiteness and quadratic forms.
 
-Explained in ``notebooks/01-linear-algebra/03-eigenvalues.ipynb``.
+Explained in ``notebooks/01-linear-algebra/03-eigenvalues.ipynb``, which also writes the
+Rayleigh quotient and power iteration on the page.
 """
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from ._checks import as_array, as_float, as_int
 
 __all__ = [
     "eig2x2",
-    "rayleigh_quotient",
-    "power_iteration",
     "definiteness",
     "DEFINITENESS",
     "quadratic_form",
@@ -52,57 +51,6 @@ def eig2x2(A: np.ndarray) -> np.ndarray:
         small = delta / big if big != 0 else 0.0
         lam = np.array(sorted([big, small], reverse=True), dtype=complex)
     return lam
-
-
-def rayleigh_quotient(A: np.ndarray, x: np.ndarray) -> np.ndarray | float:
-    """Rayleigh quotient :math:`R(x) = x^\\top A x / x^\\top x` of a symmetric matrix.
-
-    ``x`` may be one vector (shape ``(n,)``, returns a float) or many stacked as columns
-    (shape ``(n, k)``, returns ``k`` values). For symmetric ``A`` it always lies in
-    :math:`[\\lambda_{\\min}, \\lambda_{\\max}]`. Notebook 03.
-    """
-    A = as_array(A, "A", "rayleigh_quotient", ndim=2, square=True, allow_complex=False)
-    if not np.allclose(A, A.T, atol=1e-12 * max(1.0, np.abs(A).max())):
-        raise ValueError("rayleigh_quotient: A must be symmetric; use (A + A.T) / 2, which has the same quadratic form")
-    x = as_array(x, "x", "rayleigh_quotient", ndim=(1, 2), allow_complex=False)
-    if x.shape[0] != A.shape[0]:
-        raise ValueError(f"rayleigh_quotient: x must have {A.shape[0]} rows, got {x.shape[0]}")
-    den = np.sum(x * x, axis=0)
-    if np.any(den == 0):
-        raise ValueError("rayleigh_quotient: x must be nonzero (R is undefined at 0)")
-    val = np.sum(x * (A @ x), axis=0) / den
-    return float(val) if x.ndim == 1 else val
-
-
-def power_iteration(A: np.ndarray, iters: int = 500, seed: int = 0, tol: float = 1e-12
-                    ) -> Tuple[float, np.ndarray]:
-    """Dominant eigenpair of a symmetric matrix by power iteration with Rayleigh-quotient estimates.
-
-    Repeats :math:`x \\leftarrow Ax/\\|Ax\\|` and reports :math:`\\lambda = R(x)`; converges
-    to the eigenvalue of largest absolute value when it is unique (rate
-    :math:`|\\lambda_2/\\lambda_1|`). Returns ``(lam, x)`` with ``x`` a unit vector. Notebook 03.
-    """
-    A = as_array(A, "A", "power_iteration", ndim=2, square=True, allow_complex=False)
-    if not np.allclose(A, A.T, atol=1e-12 * max(1.0, np.abs(A).max())):
-        raise ValueError("power_iteration: A must be symmetric")
-    iters = as_int(iters, "iters", "power_iteration", lo=1, hi=10**6)
-    tol = as_float(tol, "tol", "power_iteration", nonneg=True)
-    rng = np.random.default_rng(as_int(seed, "seed", "power_iteration", lo=0))
-    x = rng.standard_normal(A.shape[0])
-    x /= np.linalg.norm(x)
-    lam = x @ A @ x
-    for _ in range(iters):
-        y = A @ x
-        ny = np.linalg.norm(y)
-        if ny == 0:
-            return 0.0, x
-        x = y / ny
-        new = x @ A @ x
-        if abs(new - lam) <= tol * max(1.0, abs(new)):
-            lam = new
-            break
-        lam = new
-    return float(lam), x
 
 
 def definiteness(A: np.ndarray, tol: float | None = None) -> str:
