@@ -22,12 +22,9 @@ import numpy as np
 __all__ = [
     "SVDCompressor",
     "SVDStats",
-    "EckartYoung",
     "check_image",
     "check_rank",
     "svd_storage",
-    "truncate",
-    "eckart_young",
 ]
 
 
@@ -94,85 +91,6 @@ def svd_storage(m: int, n: int, k: int, channels: int = 1) -> Tuple[int, int, fl
     stored = int(channels) * k * (1 + int(m) + int(n))
     original = int(channels) * int(m) * int(n)
     return stored, original, stored / original
-
-
-# ------------------------------------------------------------------------------ one matrix
-def truncate(A, k: int) -> np.ndarray:
-    """The rank-``k`` truncated SVD :math:`\\mathbf{A}_k = \\mathbf{U}_k \\boldsymbol{\\Sigma}_k \\mathbf{V}_k^\\top`
-    of a real matrix ``A`` (``k`` in ``[1, min(m, n)]``); see notebook 06-svd-compression."""
-    A = _check_matrix(A)
-    k = check_rank(k, min(A.shape))
-    U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    return (U[:, :k] * s[:k]) @ Vt[:k]
-
-
-@dataclass(frozen=True)
-class EckartYoung:
-    """Errors of the rank-``k`` truncation, measured on the residual and predicted from the spectrum."""
-
-    k: int
-    frobenius: float        #: ||A - A_k||_F computed from the residual matrix
-    frobenius_tail: float   #: sqrt(sum_{i>k} sigma_i^2)
-    spectral: float         #: ||A - A_k||_2 computed from the residual matrix
-    sigma_next: float       #: sigma_{k+1} (0 when k = min(m, n))
-    sigma1: float           #: sigma_1, the scale of the tolerance
-    rtol: float
-
-    @property
-    def holds(self) -> bool:
-        """True when both pairs agree within ``rtol * sigma_1`` (exactly, for the zero matrix)."""
-        tol = self.rtol * self.sigma1
-        return (abs(self.frobenius - self.frobenius_tail) <= tol
-                and abs(self.spectral - self.sigma_next) <= tol)
-
-
-def eckart_young(A, k: int, rtol: float = 1e-9) -> EckartYoung:
-    """Check the error formulas of the Eckart-Young theorem for the rank-``k`` truncation of ``A``.
-
-    .. math::  \\|\\mathbf{A}-\\mathbf{A}_k\\|_F = \\Big(\\sum_{i>k}\\sigma_i^2\\Big)^{1/2},\\qquad
-               \\|\\mathbf{A}-\\mathbf{A}_k\\|_2 = \\sigma_{k+1}.
-
-    The left-hand sides are computed from the residual matrix (``np.linalg.norm`` with
-    ``'fro'`` and ``2``), the right-hand sides from the singular values of ``A``.
-
-    Parameters
-    ----------
-    A : array, shape (m, n)
-        A real, finite matrix.
-    k : int
-        The rank, in ``[1, min(m, n)]``.
-    rtol : float
-        Tolerance of :attr:`EckartYoung.holds`, relative to ``sigma_1``.
-    """
-    A = _check_matrix(A)
-    k = check_rank(k, min(A.shape))
-    if not (np.isscalar(rtol) and np.isfinite(rtol) and rtol > 0):
-        raise ValueError(f"eckart_young: rtol must be a positive number, got {rtol!r}")
-    U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    R = A - (U[:, :k] * s[:k]) @ Vt[:k]
-    tail = s[k:]
-    return EckartYoung(
-        k=k,
-        frobenius=float(np.linalg.norm(R, "fro")),
-        frobenius_tail=float(np.linalg.norm(tail)),  # scaled internally: no underflow
-        spectral=float(np.linalg.norm(R, 2)),
-        sigma_next=float(tail[0]) if tail.size else 0.0,
-        sigma1=float(s[0]),
-        rtol=float(rtol),
-    )
-
-
-def _check_matrix(A) -> np.ndarray:
-    arr = np.asarray(A)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) \
-            or np.iscomplexobj(arr):
-        raise TypeError(f"A must be a real numeric matrix, got dtype {arr.dtype}")
-    if arr.ndim != 2 or min(arr.shape) < 1:
-        raise ValueError(f"A must be a non-empty 2-D matrix, got shape {arr.shape}")
-    arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("A must hold only finite values (no NaN/inf)")
-    return arr
 
 
 # ------------------------------------------------------------------------------- compressor
