@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The four test stages of the book (BOOK.md "Testing and CI"), in order, stopping at the
+# The test stages of the book (BOOK.md "Testing and CI"), in order, stopping at the
 # first failure. Called by `make test` after the virtual environment is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,10 +29,16 @@ stage() {
   printf '%-28s %5d s\n' "$name" "$dt" | tee -a "$TIMES.tmp"
 }
 
-stage "1 unit and structure tests" python -m pytest tests/ --ignore=tests/browser -q -p no:cacheprovider
-stage "2 notebooks (nbval)" python -m pytest --nbval-lax -n 2 --dist loadfile notebooks/ -q -p no:cacheprovider
-stage "3 strict book build" bash .ci/build.sh
-stage "4 browser check" python -m pytest tests/browser -q -p no:cacheprovider
+stage "1 unit and structure tests" python -m pytest tests/ --ignore=tests/browser --ignore=tests/budgets -q -p no:cacheprovider
+# Stage 2 is the only execution of the notebooks: the nbval_cache plugin writes each
+# executed notebook into the build's jupyter-cache and its time into _build/notebook-times.json.
+export MLNOTES_STAGE2_STARTED=$(date +%s)
+stage "2 notebooks (nbval)" env PYTHONPATH="$PWD/.ci" python -m pytest -p nbval_cache --nbval-lax -n 2 --dist loadfile notebooks/ book/ -q -p no:cacheprovider
+stage "2b notebook budgets" python -m pytest tests/budgets -q -p no:cacheprovider
+stage "3 strict book build" env MLNOTES_EXPECT_CACHED=1 bash .ci/build.sh
+stage "4 browser check (HTML)" python -m pytest tests/browser -q -p no:cacheprovider --deselect tests/browser/test_jupyterlab.py
+# Every live widget in JupyterLab on localhost; end-to-end latencies in _build/widget-latency.json.
+stage "5 live widgets (JupyterLab)" python -m pytest tests/browser/test_jupyterlab.py -q -s -p no:cacheprovider
 
 mv "$TIMES.tmp" "$TIMES"
 echo "== timings"
