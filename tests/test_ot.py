@@ -252,6 +252,11 @@ BAD_CALLS = [
     (ot.uniform, (0,), ValueError, "n must be an integer in"),
     (ot.exact_plan, (None, None, GOOD_C + 1j), TypeError, "C must be an array of real numbers"),
     (ot.wasserstein_1d, ([0.0, 1.0], [0.0], [1.0, 1.0], [1.0]), ValueError, "same total mass"),
+    # W_p compares probability measures: both functions refuse weights of another total mass
+    (ot.wasserstein_1d, ([0.0, 1.0, 2.0], [0.0, 1.0, 3.0], [1.0, 1.0, 2.0], [2.0, 1.0, 1.0], 2),
+     ValueError, "a must sum to 1"),
+    (ot.wasserstein, ([0.0, 1.0, 2.0], [0.0, 1.0, 3.0], [1.0, 1.0, 2.0], [2.0, 1.0, 1.0], 2),
+     ValueError, "a must sum to 1"),
     (ot.uniform, (2.5,), TypeError, "n must be an integer"),
     (ot.plan_atoms, (-GOOD_C,), ValueError, "plan must be non-negative"),
     (ot.displacement_interpolation, (np.ones((3, 2)), np.ones((2, 2)), np.ones((2, 3)), 0.5), ValueError,

@@ -16,6 +16,11 @@ def _segments(widget):
     return np.array(widget._lines.get_segments())
 
 
+def _atoms(widget):
+    """The points drawn in the displacement panel (all mass classes)."""
+    return np.vstack([np.c_[ln.get_xdata(), ln.get_ydata()] for ln in widget._disp_layers])
+
+
 def test_controls_drive_the_figure(w):
     box = w.widget()
     ctl = box.controls
@@ -30,7 +35,7 @@ def test_controls_drive_the_figure(w):
     assert {tuple(r) for r in np.round(seg.reshape(-1, 4), 9)} == \
         {tuple(r) for r in np.round(np.c_[prob["X"][i], prob["Y"][j]], 9)}
     ctl["t"].value = 0.25                       # displacement points move to (1-t) x + t T(x)
-    assert np.allclose(np.sort(w._sc_disp.get_offsets(), 0),
+    assert np.allclose(np.sort(_atoms(w), 0),
                        np.sort(0.75 * prob["X"][i] + 0.25 * prob["Y"][j], 0))
     mix = w._sc_mix.get_offsets()
     assert len(mix) == 80 and np.allclose(w._sc_mix.get_sizes()[:40] / w._sc_mix.get_sizes()[40:], 3.0)
@@ -102,7 +107,7 @@ def test_random_and_extreme_states_do_not_raise():
         for t in (0.0, 1.0):
             w.update(eps=eps, t=t, n=10, source="ring", target="checkerboard")
             w.draw()
-            assert np.all(np.isfinite(w._sc_disp.get_offsets()))
+            assert np.all(np.isfinite(_atoms(w)))
 
 
 def test_bad_states_and_arguments():
@@ -132,3 +137,61 @@ def test_players():
     p = w.player("t", values=[0.0, 0.5, 1.0], view="interpolation", eps=0.0)
     assert p.n_frames == 3
     assert w.player("t", n=10).n_frames == 11
+
+
+def test_displacement_panel_draws_all_the_mass():
+    w = TransportExplorer(n=60)
+    w.figure(eps=1.0, t=0.0)
+    prob = w.problem("moons", "eight_gaussians", 60)
+    for eps in (1.0, EPS_GRID[8], EPS_GRID[1]):
+        w.update(eps=eps, t=0.0)
+        pts, mass = w.displacement(0.0)
+        assert abs(mass.sum() - 1.0) < 1e-8          # every entry of P_eps, all the mass
+        assert len(_atoms(w)) == len(mass)            # ... and every atom is drawn
+        # at t = 0 the atoms sit on the source points, each point with its mass 1/n
+        idx = np.array([np.flatnonzero((prob["X"] == p).all(1))[0] for p in pts])
+        err = w.numbers()["marginal_error"]          # Sinkhorn's own L1 marginal error
+        assert np.abs(np.bincount(idx, mass, 60) - 1 / 60).sum() <= err + 1e-8
+        assert "P_eps" in w._ax_disp.get_title()
+        assert "180 heaviest" in w._ax_main.get_title()
+    w.update(eps=0.0)
+    assert "McCann" in w._ax_disp.get_title() and "heaviest" not in w._ax_main.get_title()
+
+
+def test_one_d_displacement_is_the_quantile_geodesic_density():
+    w = TransportExplorer(source="1d gaussian", target="1d two bumps", n=120)
+    w.figure(eps=0.0)
+    prob = w.problem("1d gaussian", "1d two bumps", 120)
+    x = prob["X"][:, 0]
+    dx = x[1] - x[0]
+    W = w.numbers(eps=0.0)["W2"]
+    for t in (0.3, 0.5, 0.8):
+        w.update(t=t)
+        d = w._curve_disp.get_ydata()
+        assert np.allclose(d, w.density_1d(t)) and abs(d.sum() * dx - 1) < 1e-12
+        # a point of the geodesic: W2(mu, rho_t) = t W2(mu, nu) (5e-3: grid discretisation)
+        assert abs(ot.wasserstein_1d(x, x, prob["a"], d * dx / (d.sum() * dx), 2) - t * W) < 5e-3 * W
+        for eps in (0.0, EPS_GRID[1], EPS_GRID[8]):     # a density, not a comb (was 0.87)
+            dens = w.density_1d(t, eps=eps)
+            assert np.abs(np.diff(dens)).max() < 0.3 * dens.max()
+
+
+def test_printed_bias_is_accurate_at_small_eps():
+    w = TransportExplorer(source="1d gaussian", target="1d two bumps", n=60)
+    prob = w.problem("1d gaussian", "1d two bumps", 60)
+    nums = w.numbers(eps=EPS_GRID[1])
+    ref = ot.sinkhorn(prob["a"], prob["b"], prob["C"], EPS_GRID[1] * prob["median"], tol=1e-13,
+                      max_iter=400_000)
+    assert ref.converged
+    true_bias = ref.cost - prob["exact_cost"]
+    assert abs(nums["bias"] - true_bias) < 2e-2 * true_bias      # the widget's target is 1 %
+
+
+def test_iterations_count_the_whole_annealing_chain():
+    w = TransportExplorer(n=30)
+    w.figure(eps=EPS_GRID[4])
+    its = [w.numbers(eps=e)["n_iter"] for e in EPS_GRID[4:]]
+    assert all(a > b for a, b in zip(its, its[1:]))  # a smaller eps adds its own leg
+    w2 = TransportExplorer(n=30)                        # the same total, whatever the cache
+    assert w2.numbers(eps=EPS_GRID[4])["n_iter"] == its[0]
+    assert "Sinkhorn it. in all" in w._text.get_text()

@@ -101,6 +101,13 @@ def _same_mass(fn: str, a: np.ndarray, b: np.ndarray) -> None:
                          f"got sum(a) = {sa:.12g} and sum(b) = {sb:.12g}")
 
 
+def _probability(fn: str, name: str, w: np.ndarray) -> None:
+    """W_p is a distance between probability measures: the weights must sum to 1."""
+    if abs(float(w.sum()) - 1.0) > 1e-9:
+        raise ValueError(f"{fn}: {name} must sum to 1 (W_p compares probability measures; "
+                         f"use exact_cost for other masses), got sum({name}) = {float(w.sum()):.12g}")
+
+
 def _cost(fn: str, C: Any, n: int, m: int) -> np.ndarray:
     M = _array(fn, "C", C, (2,))
     if M.shape != (n, m):
@@ -431,8 +438,8 @@ def wasserstein_1d(x: Any, y: Any, a: Any = None, b: Any = None, p: float = 1.0)
     """Exact ``W_p`` (not its ``p``-th power) between two measures on the line.
 
     ``W_p^p = int_0^1 |Q_a(t) - Q_b(t)|^p dt`` with the quantile functions of the two
-    measures (weights normalised to mass 1), evaluated exactly on the merged steps. For
-    ``p = 1`` it equals ``int |F_a - F_b| dx``. ``a`` and ``b`` must have equal total mass.
+    measures, evaluated exactly on the merged steps. For ``p = 1`` it equals
+    ``int |F_a - F_b| dx``. ``a`` and ``b`` must each sum to 1 (like :func:`wasserstein`).
     POT's ``ot.wasserstein_1d`` returns ``W_p^p``.
     """
     fn = "wasserstein_1d"
@@ -440,7 +447,8 @@ def wasserstein_1d(x: Any, y: Any, a: Any = None, b: Any = None, p: float = 1.0)
     a, b = _weights(fn, "a", a, len(x)), _weights(fn, "b", b, len(y))
     p = _order(fn, p)
     _same_mass(fn, a, b)
-    a, b = a / a.sum(), b / b.sum()
+    _probability(fn, "a", a)
+    _probability(fn, "b", b)
     i, j, mass = _northwest(x, a, y, b)
     return float(np.sum(mass * np.abs(x[i] - y[j]) ** p) ** (1.0 / p))
 
@@ -449,7 +457,8 @@ def wasserstein(X: Any, Y: Any, a: Any = None, b: Any = None, p: float = 2.0) ->
     """Exact ``W_p`` between two discrete measures in ``R^d`` (1-D arrays: on the line).
 
     On the line the monotone coupling; in higher dimension :func:`exact_plan` on
-    ``cost_matrix(X, Y, p)`` (the assignment for uniform clouds of equal size).
+    ``cost_matrix(X, Y, p)`` (the assignment for uniform clouds of equal size). The weights
+    ``a``, ``b`` must each sum to 1 (a ``ValueError`` names the one that does not).
     """
     fn = "wasserstein"
     Xp, Yp = _points(fn, "X", X), _points(fn, "Y", Y)
@@ -458,8 +467,10 @@ def wasserstein(X: Any, Y: Any, a: Any = None, b: Any = None, p: float = 2.0) ->
         raise ValueError(f"{fn}: X and Y must have the same dimension, got {Xp.shape[1]} and {Yp.shape[1]}")
     a, b = _weights(fn, "a", a, len(Xp)), _weights(fn, "b", b, len(Yp))
     _same_mass(fn, a, b)
+    _probability(fn, "a", a)
+    _probability(fn, "b", b)
     if Xp.shape[1] == 1:
-        return wasserstein_1d(Xp[:, 0], Yp[:, 0], a, b, p) * float(a.sum()) ** (1.0 / p)
+        return wasserstein_1d(Xp[:, 0], Yp[:, 0], a, b, p)
     C = cost_matrix(Xp, Yp, p)
     return exact_cost(a, b, C) ** (1.0 / p)
 
