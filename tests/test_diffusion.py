@@ -70,7 +70,7 @@ def test_custom_schedule_and_validation():
         D.make_schedule("quadratic")
     with pytest.raises(ValueError, match="beta_start <= beta_end"):
         D.Schedule.linear(10, 0.1, 0.01)
-    with pytest.raises(ValueError, match="T must be an integer"):
+    with pytest.raises(ValueError, match="T must lie in"):
         D.Schedule.linear(0)
     with pytest.raises(ValueError, match="max_beta"):
         D.Schedule.cosine(10, max_beta=1.5)
@@ -138,7 +138,7 @@ def test_validation_errors(lin):
         lin.convert(x, x, 5, "eps", "v")
     with pytest.raises(ValueError, match=r"convert: t must be an integer in \[1, 1000\]"):
         lin.convert(x, x, 0, "eps", "x0")
-    with pytest.raises(ValueError, match="kind must be 'small' or 'large'"):
+    with pytest.raises(ValueError, match=r"kind must be one of \['small', 'large'\]"):
         lin.reverse_variance(3, "learned")
     with pytest.raises(ValueError, match="scalar"):
         lin.q_sample(1.0, 3, 1.0)
@@ -288,7 +288,7 @@ def test_sampler_shapes_trajectory_and_seed():
     assert not np.allclose(D.sample(model, s, 7, seed=4), traj[0])
     with pytest.raises(ValueError, match="variance must be"):
         D.sample(model, s, 2, variance="tiny")
-    with pytest.raises(ValueError, match="n must be an integer"):
+    with pytest.raises(ValueError, match="n must lie in"):
         D.sample(model, s, 0)
     with pytest.raises(ValueError, match="dim must be given"):
         D.sample(lambda x, t: x, s, 3)
@@ -328,7 +328,7 @@ def test_training_learns_and_is_reproducible():
     assert losses[:20].mean() > 0.8 and losses[-100:].mean() < 0.6
     with pytest.raises(ValueError, match=r"data must have shape \(n, 2\)"):
         D.train(m, np.zeros((10, 3)), s, steps=1)
-    with pytest.raises(ValueError, match="steps must be an integer"):
+    with pytest.raises(ValueError, match="steps must lie in"):
         D.train(m, X, s, steps=0)
     with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
         D.train(lambda x, t: x, X, s)
@@ -413,7 +413,7 @@ def test_mixture_density_against_scipy_and_tweedie():
     # Tweedie: E[x0 | x_t] = (x_t + (1 - abar) score) / sqrt(abar)
     tw = (x + (1 - ab) * D.mixture_score(x, means, std, ab, w)) / math.sqrt(ab)
     assert np.allclose(D.mixture_posterior_mean(x, means, std, ab, w), tw, atol=1e-10)
-    with pytest.raises(ValueError, match="weights must be 2 non-negative numbers summing to 1"):
+    with pytest.raises(ValueError, match="weights must sum to 1"):
         D.mixture_score(x, means, std, ab, [0.5, 0.6])
     with pytest.raises(ValueError, match=r"alpha_bar must lie in \(0, 1\]"):
         D.mixture_score(x, means, std, 0.0)
@@ -429,7 +429,7 @@ def test_langevin_samples_a_gaussian():
     assert np.allclose(x.mean(0), 1.0, atol=0.03)
     # the unadjusted chain with step eta has stationary variance s^2 / (1 - eta / (4 s^2)) for N(m, s^2)
     assert np.allclose(x.var(0), 0.25 / (1 - 0.01 / 1.0), rtol=0.05)
-    with pytest.raises(ValueError, match="step_size must be a positive"):
+    with pytest.raises(ValueError, match="step_size must be > 0"):
         D.langevin(lambda x: -x, np.zeros((2, 2)), 0.0, 10)
     with pytest.raises(TypeError, match="score must be callable"):
         D.langevin(None, np.zeros((2, 2)), 0.1, 10)

@@ -274,7 +274,7 @@ def test_pinv_and_min_norm_least_squares(m, n, r, seed):
 
 
 @pytest.mark.parametrize("call,exc,msg", [
-    (lambda: decomp.forward_substitution(np.triu(np.ones((3, 3))), np.ones(3)), ValueError, "T must be lower triangular"),
+    (lambda: decomp.forward_substitution(np.triu(np.ones((3, 3))), np.ones(3)), ValueError, "L must be lower triangular"),
     (lambda: decomp.forward_substitution(np.tril(np.ones((3, 3))), np.ones(4)), ValueError, "b must have 3 rows"),
     (lambda: decomp.forward_substitution(np.diag([1.0, 0.0]), np.ones(2)), ValueError, "L is singular"),
     (lambda: decomp.lu(np.ones((2, 3))), ValueError, "A must be a square matrix"),

@@ -206,7 +206,7 @@ def test_other_bad_arguments():
         comp.error_image(2, approx=np.zeros((4, 5)))
     with pytest.raises(ValueError, match=r"rank k must lie in \[1, 4\], got 5"):
         comp.reconstruct(5)
-    with pytest.raises(ValueError, match=r"svd_storage: m must be a positive int, got 0"):
+    with pytest.raises(ValueError, match=r"svd_storage: m must lie in \[1, 1000000\], got 0"):
         svd_storage(0, 3, 1)
     with pytest.raises(ValueError, match=r"rank k must lie in \[1, 333\], got 334"):
         svd_storage(450, 333, 334)

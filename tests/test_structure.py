@@ -222,3 +222,20 @@ class TestAnatomyV2:
         cells = load(nb_path)["cells"]
         assert any(c["cell_type"] == "markdown" and source(c).lstrip().startswith("## Summary")
                    for c in cells), "`## Summary` must open its own markdown cell"
+
+
+def test_errata_page_lists_every_erratum_box_in_toc_order():
+    """book/errata.md has one line per Erratum box of each page, in table-of-contents order."""
+    text = (ROOT / "book" / "errata.md").read_text()
+    listed = [m.group(1) for m in re.finditer(r"^- \{doc\}`[^<`]*<\.\./([^>]+)>`", text, re.M)]
+    order = {e: i for i, e in enumerate(ENTRIES)}
+    unknown = sorted(set(listed) - set(order))
+    assert not unknown, f"errata lines pointing to pages not in the toc: {unknown}"
+    positions = [order[e] for e in listed]
+    assert positions == sorted(positions), "book/errata.md is not in table-of-contents order"
+    for nb_path in NOTEBOOKS:
+        entry = nb_path.relative_to(ROOT).with_suffix("").as_posix()
+        boxes = sum(len(re.findall(r"\{admonition\}\s*Erratum", source(c)))
+                    for c in load(nb_path)["cells"] if c["cell_type"] == "markdown")
+        assert boxes == listed.count(entry), \
+            f"{entry}: {boxes} Erratum boxes but {listed.count(entry)} lines on the errata page"

@@ -154,3 +154,73 @@ def test_every_widget_is_exported_lazily():
         assert issubclass(cls, Widget) and cls.__name__ == name
     with pytest.raises(AttributeError):
         W.NoSuchWidget
+
+
+def test_a_burst_of_slider_values_renders_only_the_first_and_the_last():
+    # A drag sends values while an update is being computed: the events arriving meanwhile
+    # only record the latest value, then that value is rendered once (no backlog).
+    class Burst(Wave):
+        def __init__(self):
+            super().__init__()
+            self.rendered, self.burst = [], []
+
+        def _update(self, st):
+            super()._update(st)
+            self.rendered.append(st["k"])
+            while self.burst:  # events that arrive while this update runs
+                self.box.controls["k"].value = self.burst.pop(0)
+
+    w = Burst()
+    w.box = w.widget(k=2)
+    assert w.box.controls["k"].continuous_update  # sliders update while dragging
+    w.rendered.clear()
+    w.burst = [4, 5, 6, 7, 8]
+    w.box.controls["k"].value = 3
+    assert w.rendered == [3, 8] and w.state["k"] == 8
+    fresh = Wave()
+    fresh.figure(k=8)
+    assert w.box.image.value == fresh.frame()  # the image shows the last state
+
+
+def test_frame_encodes_the_canvas_once_drawn():
+    w = Wave()
+    w.figure(k=3)
+    png = w.frame()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and w.encode_frame() == png
+    w.live_format = "jpeg"
+    assert w.frame()[:3] == b"\xff\xd8\xff"
+
+
+def test_a_drag_in_a_kernel_event_loop_renders_the_first_and_the_last_value():
+    # As in a kernel: each slider event is a separate callback of a running asyncio loop; the
+    # events of a drag arrive while the first update is being computed. Only the first and the
+    # last value are rendered, and the image shows the last state.
+    import asyncio
+
+    class Slow(Wave):
+        def __init__(self):
+            super().__init__()
+            self.rendered, self.burst = [], []
+
+        def _update(self, st):
+            super()._update(st)
+            self.rendered.append(st["k"])
+            loop = asyncio.get_running_loop()
+            for v in self.burst:  # messages that reach the kernel during this update
+                loop.call_soon(setattr, self.box.controls["k"], "value", v)
+            self.burst = []
+
+    async def drag(w):
+        w.box = w.widget(k=2)
+        w.rendered.clear()
+        w.burst = [4, 5, 6, 7, 8, 9]
+        w.box.controls["k"].value = 3
+        assert w.rendered == []  # deferred to the event loop
+        await asyncio.sleep(0.3)
+
+    w = Slow()
+    asyncio.run(drag(w))
+    assert w.rendered == [3, 9] and w.state["k"] == 9
+    fresh = Wave()
+    fresh.figure(k=9)
+    assert w.box.image.value == fresh.frame()

@@ -26,6 +26,7 @@ except ImportError as exc:  # pragma: no cover - torch is installed in the book'
 
 from . import data as _data
 from . import runtime
+from .validate import MAX_SIZE, as_array, as_bool, as_choice, as_device, as_float, as_prob_vector, as_seed, as_size
 
 __all__ = [
     "SCHEDULES",
@@ -63,31 +64,38 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
-def _positive_int(name: str, v: Any, lo: int = 1) -> int:
-    if not _is_int(v) or int(v) < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-    return int(v)
+# Thin wrappers over :mod:`mlnotes.validate`; ``name`` reads "function: argument".
+def _split(name: str) -> Tuple[str, str]:
+    func, _, arg = name.rpartition(": ")
+    return arg, func or "diffusion"
+
+
+def _positive_int(name: str, v: Any, lo: int = 1, hi: int = MAX_SIZE) -> int:
+    arg, func = _split(name)
+    return as_size(v, arg, func, lo=lo, hi=hi)
 
 
 def _positive_float(name: str, v: Any) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(float(v)) or float(v) <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {v!r}")
-    return float(v)
+    arg, func = _split(name)
+    return as_float(v, arg, func, positive=True)
 
 
 def _as_array(name: str, x: Any) -> Array:
-    """Accept a torch tensor or anything NumPy can turn into a float array."""
+    """A finite real batch (at least 1-D, not empty): a torch tensor, or a float64 NumPy array."""
+    arg, func = _split(name)
     if isinstance(x, torch.Tensor):
+        if torch.is_complex(x):
+            raise TypeError(f"{func}: {arg} must be real, got a complex tensor")
         if not torch.is_floating_point(x):
             x = x.float()
+        if x.ndim == 0 or x.numel() == 0:
+            raise ValueError(f"{func}: {arg} must be a non-empty batch of samples, got shape {tuple(x.shape)}")
+        if not bool(torch.isfinite(x).all()):
+            raise ValueError(f"{func}: {arg} must contain only finite numbers (no NaN or inf)")
         return x
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array or a torch tensor, got {type(x).__name__}") from exc
+    arr = as_array(x, arg, func)
     if arr.ndim == 0:
-        raise ValueError(f"{name} must have at least one dimension (a batch of samples), got a scalar")
+        raise ValueError(f"{func}: {arg} must have at least one dimension (a batch of samples), got a scalar")
     return arr
 
 
@@ -148,11 +156,11 @@ class Schedule:
     """
 
     def __init__(self, betas: Sequence[float], name: str = "custom") -> None:
-        b = np.asarray(betas, dtype=np.float64)
-        if b.ndim != 1 or b.size < 1:
-            raise ValueError(f"Schedule: betas must be a non-empty 1-D array, got shape {b.shape}")
-        if not np.all(np.isfinite(b)):
-            raise ValueError("Schedule: betas must be finite")
+        b = as_array(betas, "betas", "Schedule", ndim=1)
+        if b.size > MAX_SIZE:
+            raise ValueError(f"Schedule: betas may hold at most {MAX_SIZE} steps, got {b.size}")
+        if not isinstance(name, str):
+            raise TypeError(f"Schedule: name must be a string, got {name!r}")
         if b.min() <= 0 or b.max() >= 1:
             raise ValueError(
                 f"Schedule: every beta must lie strictly between 0 and 1, got values in [{b.min():.3g}, {b.max():.3g}]"
@@ -167,18 +175,23 @@ class Schedule:
         self.T = int(b.size)
         self.betas = np.concatenate([[0.0], b])
         self.alphas = 1.0 - self.betas
-        self.alpha_bars = np.cumprod(self.alphas)
-        self.sigmas = np.sqrt(1.0 - self.alpha_bars)
+        # 1 - alpha_bar from the log-domain product: exact even for betas so small that
+        # 1 - beta rounds to 1 (e.g. 1e-20), where 1 - cumprod(alphas) would be 0 and 0/0 follows
+        log_ab = np.cumsum(np.log1p(-self.betas))
+        self.alpha_bars = np.exp(log_ab)
+        one_minus = -np.expm1(log_ab)  # 1 - alpha_bar_t, > 0 for t >= 1
+        self.sigmas = np.sqrt(one_minus)
         with np.errstate(divide="ignore"):
-            self.snr = self.alpha_bars / (1.0 - self.alpha_bars)
+            self.snr = self.alpha_bars / one_minus
         ab_prev = np.concatenate([[1.0], self.alpha_bars[:-1]])
+        om_prev = np.concatenate([[0.0], one_minus[:-1]])
         self.posterior_variance = np.zeros(self.T + 1)
-        self.posterior_variance[1:] = self.betas[1:] * (1.0 - ab_prev[1:]) / (1.0 - self.alpha_bars[1:])
+        self.posterior_variance[1:] = self.betas[1:] * (om_prev[1:] / one_minus[1:])
         # coefficients of x_0 and x_t in the posterior mean, index t >= 1
         self._c0 = np.zeros(self.T + 1)
         self._ct = np.zeros(self.T + 1)
-        self._c0[1:] = np.sqrt(ab_prev[1:]) * self.betas[1:] / (1.0 - self.alpha_bars[1:])
-        self._ct[1:] = np.sqrt(self.alphas[1:]) * (1.0 - ab_prev[1:]) / (1.0 - self.alpha_bars[1:])
+        self._c0[1:] = np.sqrt(ab_prev[1:]) * (self.betas[1:] / one_minus[1:])
+        self._ct[1:] = np.sqrt(self.alphas[1:]) * (om_prev[1:] / one_minus[1:])
         self._sqrt_ab = np.sqrt(self.alpha_bars)
         self._sqrt_alphas = np.sqrt(self.alphas)
         self._sqrt_betas = np.sqrt(self.betas)
@@ -286,8 +299,7 @@ class Schedule:
         source, target : {"x0", "eps", "score"}
         """
         for nm, v in (("source", source), ("target", target)):
-            if v not in PARAMETERISATIONS:
-                raise ValueError(f"convert: {nm} must be one of {PARAMETERISATIONS}, got {v!r}")
+            as_choice(v, nm, "convert", PARAMETERISATIONS)
         value = _as_array("convert: value", value)
         x_t = _as_array("convert: x_t", x_t)
         _check_same_shape("x_t", x_t, "convert: value", value)
@@ -330,8 +342,7 @@ class Schedule:
 
     def reverse_variance(self, t: int, kind: str = "small") -> float:
         """Variance of ``p(x_{t-1} | x_t)``: ``"small"`` = posterior variance, ``"large"`` = ``beta_t``."""
-        if kind not in ("small", "large"):
-            raise ValueError(f"reverse_variance: kind must be 'small' or 'large', got {kind!r}")
+        as_choice(kind, "kind", "reverse_variance", ("small", "large"))
         if not _is_int(t) or not 1 <= int(t) <= self.T:
             raise ValueError(f"reverse_variance: t must be an integer in [1, {self.T}], got {t!r}")
         return float(self.posterior_variance[t] if kind == "small" else self.betas[t])
@@ -339,6 +350,7 @@ class Schedule:
     def reverse_step(self, x_t: Array, t: int, eps: Array, noise: Optional[Array] = None,
                      variance: str = "small", clip: Optional[float] = None) -> Array:
         """One ancestral step ``x_{t-1} = mean + sqrt(var) z`` (``z = noise``, or 0 when ``noise`` is None)."""
+        as_choice(variance, "variance", "reverse_step", ("small", "large"))
         mean = self.reverse_mean(x_t, t, eps, clip)
         var = self.reverse_variance(t, variance)
         if noise is None:
@@ -353,14 +365,15 @@ class Schedule:
             x0 = x0.detach().cpu().numpy()
         x0 = _as_array("prior_kl: x0", x0)
         x0 = x0.reshape(len(x0), -1)
+        if x0.shape[1] == 0:
+            raise ValueError(f"prior_kl: x0 must hold at least one coordinate per sample, got shape {x0.shape}")
         ab = self.alpha_bars[-1]
         return gaussian_kl(np.sqrt(ab) * x0, np.full_like(x0, 1 - ab), np.zeros_like(x0), np.ones_like(x0))
 
 
 def make_schedule(name: str = "linear", T: int = 1000) -> Schedule:
     """The linear schedule of Ho et al. (2020) or the cosine schedule of Nichol & Dhariwal (2021)."""
-    if name not in SCHEDULES:
-        raise ValueError(f"make_schedule: name must be one of {SCHEDULES}, got {name!r}")
+    as_choice(name, "name", "make_schedule", SCHEDULES)
     return Schedule.linear(T) if name == "linear" else Schedule.cosine(T)
 
 
@@ -369,8 +382,16 @@ def gaussian_kl(mu1: Any, var1: Any, mu2: Any, var2: Any) -> np.ndarray:
 
     ``KL = 1/2 sum[ log(var2/var1) - 1 + var1/var2 + (mu1 - mu2)^2 / var2 ]``.
     """
-    arrs = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (mu1, var1, mu2, var2)))
-    m1, v1, m2, v2 = arrs
+    named = {nm: as_array(a, nm, "gaussian_kl") for nm, a in
+             (("mu1", mu1), ("var1", var1), ("mu2", mu2), ("var2", var2))}
+    try:
+        m1, v1, m2, v2 = np.broadcast_arrays(*named.values())
+    except ValueError:
+        raise ValueError("gaussian_kl: mu1, var1, mu2 and var2 must have broadcastable shapes, got "
+                         + ", ".join(f"{k} {v.shape}" for k, v in named.items())) from None
+    for nm in ("var1", "var2"):
+        if np.any(named[nm] <= 0):
+            raise ValueError(f"gaussian_kl: {nm} must be positive (a variance)")
     if np.any(v1 <= 0) or np.any(v2 <= 0):
         raise ValueError("gaussian_kl: var1 and var2 must be positive")
     kl = 0.5 * (np.log(v2 / v1) - 1.0 + v1 / v2 + (m1 - m2) ** 2 / v2)
@@ -383,9 +404,17 @@ def sinusoidal_embedding(t: "torch.Tensor", dim: int, max_period: float = 10000.
 
     Returns a tensor of shape ``(n, dim)`` for ``t`` of shape ``(n,)``.
     """
-    if not _is_int(dim) or dim < 2 or dim % 2:
+    dim = as_size(dim, "dim", "sinusoidal_embedding", lo=2, hi=100_000)
+    if dim % 2:
         raise ValueError(f"sinusoidal_embedding: dim must be an even integer >= 2, got {dim!r}")
-    t = torch.as_tensor(t)
+    max_period = as_float(max_period, "max_period", "sinusoidal_embedding", positive=True)
+    if isinstance(t, torch.Tensor):
+        if torch.is_complex(t) or t.dtype == torch.bool:
+            raise TypeError(f"sinusoidal_embedding: t must hold real timesteps, got dtype {t.dtype}")
+    else:
+        t = torch.as_tensor(as_array(t, "t", "sinusoidal_embedding", ndim=1))
+    if t.numel() == 0 or not bool(torch.isfinite(t.float()).all()):
+        raise ValueError("sinusoidal_embedding: t must be a non-empty tensor of finite timesteps")
     if t.ndim != 1:
         raise ValueError(f"sinusoidal_embedding: t must be 1-D (one timestep per sample), got shape {tuple(t.shape)}")
     half = dim // 2
@@ -410,10 +439,11 @@ class Denoiser(nn.Module):
 
     def __init__(self, dim: int, hidden: int = 128, depth: int = 3, emb_dim: int = 32) -> None:
         super().__init__()
-        dim = _positive_int("Denoiser: dim", dim)
-        hidden = _positive_int("Denoiser: hidden", hidden)
-        depth = _positive_int("Denoiser: depth", depth)
-        if not _is_int(emb_dim) or emb_dim < 2 or emb_dim % 2:
+        dim = _positive_int("Denoiser: dim", dim, hi=100_000)
+        hidden = _positive_int("Denoiser: hidden", hidden, hi=100_000)
+        depth = _positive_int("Denoiser: depth", depth, hi=1000)
+        emb_dim = as_size(emb_dim, "emb_dim", "Denoiser", lo=2, hi=100_000)
+        if emb_dim % 2:
             raise ValueError(f"Denoiser: emb_dim must be an even integer >= 2, got {emb_dim!r}")
         self.dim, self.emb_dim = dim, int(emb_dim)
         layers: list = [nn.Linear(dim + emb_dim, hidden), nn.SiLU()]
@@ -423,6 +453,13 @@ class Denoiser(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: "torch.Tensor", t: "torch.Tensor") -> "torch.Tensor":
+        for nm, v in (("x", x), ("t", t)):
+            if not isinstance(v, torch.Tensor):
+                raise TypeError(f"Denoiser: {nm} must be a torch tensor, got {type(v).__name__}")
+            if torch.is_complex(v) or v.dtype == torch.bool:
+                raise TypeError(f"Denoiser: {nm} must be real, got dtype {v.dtype}")
+            if not bool(torch.isfinite(v.float()).all()):
+                raise ValueError(f"Denoiser: {nm} must contain only finite numbers (no NaN or inf)")
         if x.ndim != 2 or x.shape[1] != self.dim:
             raise ValueError(f"Denoiser: x must have shape (n, {self.dim}), got {tuple(x.shape)}")
         if t.shape != (x.shape[0],):
@@ -455,13 +492,18 @@ def train(model: nn.Module, data: Array, schedule: Schedule, *, steps: int = 400
         raise TypeError(f"train: model must be a torch.nn.Module, got {type(model).__name__}")
     if not isinstance(schedule, Schedule):
         raise TypeError(f"train: schedule must be a Schedule, got {type(schedule).__name__}")
+    seed = as_seed(seed, "seed", "train", allow_none=False)
+    if device is not None:
+        device = as_device(device, "device", "train")
+    progress = as_bool(progress, "progress", "train")
     steps = _positive_int("train: steps", steps)
     batch_size = _positive_int("train: batch_size", batch_size)
     lr = _positive_float("train: lr", lr)
-    if isinstance(ema, bool) or not isinstance(ema, (int, float)) or not 0 <= ema < 1:
+    if isinstance(ema, bool) or not isinstance(ema, (int, float, np.integer, np.floating)) or not 0 <= ema < 1:
         raise ValueError(f"train: ema must be a number in [0, 1) (0 = no averaging), got {ema!r}")
     dev = torch.device(device if device is not None else runtime.device())
-    X = data.detach().float() if isinstance(data, torch.Tensor) else torch.as_tensor(np.asarray(data, dtype=np.float32))
+    X = _as_array("train: data", data)
+    X = X.detach().float() if isinstance(X, torch.Tensor) else torch.as_tensor(X.astype(np.float32))
     dim = getattr(model, "dim", None)
     if X.ndim != 2 or len(X) < 1 or (dim is not None and X.shape[1] != dim):
         raise ValueError(f"train: data must have shape (n, {dim if dim is not None else 'dim'}), got {tuple(X.shape)}")
@@ -474,7 +516,9 @@ def train(model: nn.Module, data: Array, schedule: Schedule, *, steps: int = 400
     sab = torch.as_tensor(schedule._sqrt_ab, dtype=torch.float32, device=dev)
     sig = torch.as_tensor(schedule.sigmas, dtype=torch.float32, device=dev)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
+    # one-cycle schedule; its warm-up needs a few steps (torch divides by the phase length)
+    sched = (torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
+             if steps >= 20 else torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 1.0))
     losses = torch.empty(steps, device=dev)
     params = [p for p in model.parameters()]
     ema_params = [p.detach().clone() for p in params] if ema > 0 else None
@@ -537,9 +581,16 @@ def sample(model: Callable, schedule: Schedule, n: int, *, dim: Optional[int] = 
     dim = dim if dim is not None else getattr(model, "dim", None)
     if dim is None:
         raise ValueError("sample: dim must be given when the model has no 'dim' attribute")
-    dim = _positive_int("sample: dim", dim)
-    if variance not in ("small", "large"):
-        raise ValueError(f"sample: variance must be 'small' or 'large', got {variance!r}")
+    dim = _positive_int("sample: dim", dim, hi=100_000)
+    if n * dim > MAX_SIZE:
+        raise ValueError(f"sample: n * dim must be at most {MAX_SIZE}, got {n * dim}")
+    if not callable(model):
+        raise TypeError(f"sample: model must be callable (x, t) -> eps, got {type(model).__name__}")
+    seed = as_seed(seed, "seed", "sample", allow_none=False)
+    if device is not None:
+        device = as_device(device, "device", "sample")
+    return_trajectory = as_bool(return_trajectory, "return_trajectory", "sample")
+    as_choice(variance, "variance", "sample", ("small", "large"))
     if clip is not None:
         clip = _positive_float("sample: clip", clip)
     if isinstance(model, nn.Module):
@@ -558,6 +609,11 @@ def sample(model: Callable, schedule: Schedule, n: int, *, dim: Optional[int] = 
     for t in runtime.progress(steps, total=schedule.T, desc="sampling", disable=None if progress else True):
         tt = torch.full((n,), t, dtype=torch.long, device=dev)
         eps = model(x, tt)
+        if not isinstance(eps, torch.Tensor) or tuple(eps.shape) != (n, dim):
+            raise ValueError(f"sample: the model must return a tensor of shape ({n}, {dim}) (the noise), "
+                             f"got {type(eps).__name__} of shape {tuple(getattr(eps, 'shape', ()))}")
+        if not bool(torch.isfinite(eps).all()):
+            raise ValueError(f"sample: the model returned NaN or inf at t = {t}")
         x = schedule._reverse_mean(x, t, eps, clip)
         if t > 1:
             x = x + float(std[t]) * torch.randn(x.shape, generator=gen, device=dev)
@@ -604,15 +660,16 @@ def sliced_wasserstein(X: Any, Y: Any, n_projections: int = 500, p: float = 2.0,
     projections : array (d, k), optional
         The directions to use (columns), e.g. the same as handed to POT.
     """
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
+    X = as_array(X, "X", "sliced_wasserstein", ndim=2)
+    Y = as_array(Y, "Y", "sliced_wasserstein", ndim=2)
+    seed = as_seed(seed, "seed", "sliced_wasserstein", allow_none=False)
     if X.ndim != 2 or Y.ndim != 2 or len(X) == 0 or len(Y) == 0:
         raise ValueError(f"sliced_wasserstein: X and Y must be non-empty 2-D arrays, got shapes {X.shape} and {Y.shape}")
     if X.shape[1] != Y.shape[1]:
         raise ValueError(f"sliced_wasserstein: X and Y must have the same dimension, got {X.shape[1]} and {Y.shape[1]}")
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
         raise ValueError("sliced_wasserstein: X and Y must be finite")
-    p = float(p)
+    p = as_float(p, "p", "sliced_wasserstein")  # finite: p = inf would need the max, not a mean
     if not p >= 1:
         raise ValueError(f"sliced_wasserstein: p must be >= 1, got {p}")
     d = X.shape[1]
@@ -621,16 +678,22 @@ def sliced_wasserstein(X: Any, Y: Any, n_projections: int = 500, p: float = 2.0,
         P = np.random.default_rng(seed).normal(size=(d, k))
         P /= np.linalg.norm(P, axis=0, keepdims=True)
     else:
-        P = np.asarray(projections, dtype=np.float64)
+        P = as_array(projections, "projections", "sliced_wasserstein", ndim=2)
         if P.ndim != 2 or P.shape[0] != d:
             raise ValueError(f"sliced_wasserstein: projections must have shape ({d}, k), got {P.shape}")
-    return float(np.mean(_wasserstein_1d_pp(X @ P, Y @ P, p)) ** (1.0 / p))
+    # SW_p is 1-homogeneous in the points: compute on rescaled clouds (no overflow of |x|^p)
+    s = max(float(np.max(np.abs(X))), float(np.max(np.abs(Y))))
+    s = s if s > 0 else 1.0
+    return s * float(np.mean(_wasserstein_1d_pp((X / s) @ P, (Y / s) @ P, p)) ** (1.0 / p))
 
 
 # -------------------------------------------------------------- Gaussian mixtures
 def _mixture_args(x, means, std, alpha_bar, weights):
-    x = np.asarray(x, dtype=np.float64)
-    means = np.asarray(means, dtype=np.float64)
+    x = as_array(x, "x", "mixture")
+    means = as_array(means, "means", "mixture")
+    if isinstance(std, (bool, np.bool_)):
+        raise TypeError(f"mixture: std must be a positive number, got {std!r}")
+    std = as_array(std, "std", "mixture", ndim=(0, 1))
     if means.ndim != 2:
         raise ValueError(f"mixture: means must have shape (K, d), got {means.shape}")
     K, d = means.shape
@@ -639,14 +702,14 @@ def _mixture_args(x, means, std, alpha_bar, weights):
     std = np.broadcast_to(np.asarray(std, dtype=np.float64), (K,)) if np.ndim(std) <= 1 else None
     if std is None or np.any(~np.isfinite(std)) or np.any(std <= 0):
         raise ValueError("mixture: std must be a positive number or one positive number per component")
-    ab = float(alpha_bar)
+    ab = as_float(alpha_bar, "alpha_bar", "mixture")
     if not 0 < ab <= 1:
         raise ValueError(f"mixture: alpha_bar must lie in (0, 1], got {alpha_bar}")
     if weights is None:
         w = np.full(K, 1.0 / K)
     else:
-        w = np.asarray(weights, dtype=np.float64)
-        if w.shape != (K,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+        w = as_prob_vector(weights, "weights", "mixture", atol=1e-8)
+        if w.shape != (K,):
             raise ValueError(f"mixture: weights must be {K} non-negative numbers summing to 1, got {weights!r}")
     var = ab * std**2 + (1 - ab)  # variance of each noised component
     mu = np.sqrt(ab) * means
@@ -701,6 +764,16 @@ def _check_score_fn(name, fn):
         raise TypeError(f"{name}: score must be callable, got {type(fn).__name__}")
 
 
+def _score_value(name, s, x):
+    """The score function's output: finite, real, the shape of ``x`` (else a clear error)."""
+    s = np.asarray(s)
+    if s.shape != x.shape or not np.issubdtype(s.dtype, np.floating) and not np.issubdtype(s.dtype, np.integer):
+        raise ValueError(f"{name}: score must return a real array of shape {x.shape}, got {s.dtype} {s.shape}")
+    if not np.all(np.isfinite(s)):
+        raise ValueError(f"{name}: score returned NaN or inf (step size too large?)")
+    return s
+
+
 def langevin(score: Callable[[np.ndarray], np.ndarray], x_init: Any, step_size: float, n_steps: int,
              seed: int = 0) -> np.ndarray:
     """Unadjusted Langevin dynamics: ``x <- x + (eta/2) grad log p(x) + sqrt(eta) z``, ``z ~ N(0, I)``.
@@ -708,14 +781,15 @@ def langevin(score: Callable[[np.ndarray], np.ndarray], x_init: Any, step_size: 
     For small ``eta`` and many steps the samples approach ``p`` (Song & Ermon, 2019).
     """
     _check_score_fn("langevin", score)
-    x = np.array(x_init, dtype=np.float64)
+    x = as_array(x_init, "x_init", "langevin").copy()
+    seed = as_seed(seed, "seed", "langevin", allow_none=False)
     if x.ndim != 2:
         raise ValueError(f"langevin: x_init must have shape (n, d), got {x.shape}")
     eta = _positive_float("langevin: step_size", step_size)
-    n_steps = _positive_int("langevin: n_steps", n_steps)
+    n_steps = _positive_int("langevin: n_steps", n_steps, hi=10**6)
     rng = np.random.default_rng(seed)
     for _ in range(n_steps):
-        x = x + 0.5 * eta * score(x) + math.sqrt(eta) * rng.standard_normal(x.shape)
+        x = x + 0.5 * eta * _score_value("langevin", score(x), x) + math.sqrt(eta) * rng.standard_normal(x.shape)
     return x
 
 
@@ -732,19 +806,23 @@ def annealed_langevin(score: Callable[[np.ndarray, int], np.ndarray], x_init: An
         Noise standard deviations, decreasing.
     """
     _check_score_fn("annealed_langevin", score)
-    x = np.array(x_init, dtype=np.float64)
+    x = as_array(x_init, "x_init", "annealed_langevin").copy()
+    seed = as_seed(seed, "seed", "annealed_langevin", allow_none=False)
     if x.ndim != 2:
         raise ValueError(f"annealed_langevin: x_init must have shape (n, d), got {x.shape}")
-    lv = np.asarray(levels, dtype=np.float64)
+    lv = as_array(levels, "levels", "annealed_langevin", ndim=1)
     if lv.ndim != 1 or lv.size < 1 or np.any(lv <= 0) or np.any(np.diff(lv) > 0):
         raise ValueError(f"annealed_langevin: levels must be positive and decreasing, got {levels!r}")
     eta0 = _positive_float("annealed_langevin: step_size", step_size)
-    n_steps = _positive_int("annealed_langevin: n_steps", n_steps)
+    n_steps = _positive_int("annealed_langevin: n_steps", n_steps, hi=10**6)
+    if n_steps * lv.size > 10**6:
+        raise ValueError(f"annealed_langevin: n_steps * len(levels) must be at most 1e6, got {n_steps * lv.size}")
     rng = np.random.default_rng(seed)
     for i, s in enumerate(lv):
         eta = eta0 * (s / lv[-1]) ** 2
         for _ in range(n_steps):
-            x = x + 0.5 * eta * score(x, i) + math.sqrt(eta) * rng.standard_normal(x.shape)
+            x = x + 0.5 * eta * _score_value("annealed_langevin", score(x, i), x) \
+                + math.sqrt(eta) * rng.standard_normal(x.shape)
     return x
 
 
@@ -756,8 +834,8 @@ def error_by_density(log_density: Any, error: Any, n_bins: int = 8) -> Tuple[np.
     centres, mean_error, counts
         The median log-density of each bin, the mean error in it, and its number of points.
     """
-    ld = np.asarray(log_density, dtype=np.float64).ravel()
-    err = np.asarray(error, dtype=np.float64).ravel()
+    ld = as_array(log_density, "log_density", "error_by_density").ravel()
+    err = as_array(error, "error", "error_by_density").ravel()
     if ld.shape != err.shape:
         raise ValueError(f"error_by_density: log_density and error must have the same size, got {ld.size} and {err.size}")
     n_bins = _positive_int("error_by_density: n_bins", n_bins)
@@ -795,8 +873,8 @@ def config(name: str = "toy", *, steps: Optional[int] = None, verbose: bool = Tr
     The full configuration runs on a GPU or when ``MLNOTES_FULL=1``; ``steps`` overrides the
     number of training steps (tests use it to run the full configuration quickly).
     """
-    if name not in CONFIGS:
-        raise ValueError(f"config: name must be one of {sorted(CONFIGS)}, got {name!r}")
+    as_choice(name, "name", "config", sorted(CONFIGS))
+    verbose = as_bool(verbose, "verbose", "config")
     pair = CONFIGS[name]
     if verbose:
         cfg = runtime.choose(cpu=pair["cpu"], full=pair["full"], name=f"diffusion ({name})")
@@ -835,13 +913,14 @@ class FitResult:
         For the digits the predicted clean sample is clipped to the data range [-1, 1] at every step.
         """
         clip = 1.0 if self.config.get("dataset") == "digits" else None
+        progress = as_bool(progress, "progress", "FitResult.sample")
         return sample(self.model, self.schedule, n, seed=seed, return_trajectory=return_trajectory,
                       clip=clip, progress=progress)
 
     @torch.no_grad()
     def eps(self, x: Any, t: Any) -> np.ndarray:
         """The model's noise prediction at points ``x`` (n, d) and timestep(s) ``t`` in [1, T]."""
-        x = np.asarray(x, dtype=np.float32)
+        x = as_array(x, "x", "eps").astype(np.float32)
         if x.ndim != 2 or x.shape[1] != self.model.dim:
             raise ValueError(f"eps: x must have shape (n, {self.model.dim}), got {x.shape}")
         t = _check_t(t, x, 1, self.schedule.T, "eps")
@@ -851,11 +930,13 @@ class FitResult:
     def score(self, x: Any, t: Any) -> np.ndarray:
         """The learned score ``s_theta(x, t) = -eps_theta(x, t) / sqrt(1 - abar_t)``."""
         e = self.eps(x, t).astype(np.float64)
-        return self.schedule.convert(e, np.asarray(x, dtype=np.float64), t, "eps", "score")
+        return self.schedule.convert(e, as_array(x, "x", "score"), t, "eps", "score")
 
     def to_images(self, x: Any) -> np.ndarray:
         """Digits only: map model-space vectors in [-1, 1] back to 8x8 images in [0, 1]."""
-        x = np.asarray(x)
+        x = as_array(x, "x", "to_images", ndim=(1, 2, 3))
+        if x.size % 64:
+            raise ValueError(f"to_images: x must hold 8x8 images (64 values each), got shape {x.shape}")
         return np.clip((x.reshape(-1, 8, 8) + 1) / 2, 0, 1)
 
 
@@ -885,6 +966,7 @@ def fit(cfg: Dict[str, Any], *, seed: int = 0, progress: bool = True, verbose: b
     """
     if not isinstance(cfg, dict):
         raise TypeError(f"fit: cfg must be a dict (from diffusion.config), got {type(cfg).__name__}")
+    seed = as_seed(seed, "seed", "fit", allow_none=False)
     missing = [k for k in _REQUIRED if k not in cfg]
     if missing:
         raise ValueError(f"fit: cfg lacks the keys {missing}")

@@ -30,6 +30,7 @@ from scipy.linalg import cho_solve, solve_triangular
 from scipy.spatial.distance import cdist
 
 from . import runtime
+from .validate import as_array, as_float, as_size, as_square
 
 __all__ = [
     "Kernel",
@@ -60,33 +61,19 @@ MAX_JITTER = 1e-4
 
 
 # ---------------------------------------------------------------- validation
+# Thin wrappers over :mod:`mlnotes.validate` (one style of message for the package).
 def _positive(owner: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{owner}: {name} must be a positive finite number, got {value!r}")
-    v = float(value)
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{owner}: {name} must be a positive finite number, got {value!r}")
-    return v
+    return as_float(value, name, owner, positive=True)
 
 
 def _non_negative(owner: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{owner}: {name} must be a non-negative finite number, got {value!r}")
-    v = float(value)
-    if not (math.isfinite(v) and v >= 0):
-        raise ValueError(f"{owner}: {name} must be a non-negative finite number, got {value!r}")
-    return v
+    return as_float(value, name, owner, nonneg=True)
 
 
 def _inputs(x: ArrayLike, name: str, owner: str, allow_empty: bool = False) -> np.ndarray:
-    """Return ``x`` as a float64 array of shape (n, d); 1-D inputs become (n, 1)."""
-    try:
-        a = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{owner}: {name} must be an array of numbers, got {type(x).__name__}") from exc
-    if a.ndim == 0:
-        a = a.reshape(1, 1)
-    elif a.ndim == 1:
+    """Return ``x`` as a finite float64 array of shape (n, d); 1-D inputs become (n, 1)."""
+    a = as_array(x, name, owner, min_size=0)
+    if a.ndim == 1:
         a = a[:, None]
     elif a.ndim != 2:
         raise ValueError(f"{owner}: {name} must have shape (n,) or (n, d), got shape {a.shape}")
@@ -94,16 +81,25 @@ def _inputs(x: ArrayLike, name: str, owner: str, allow_empty: bool = False) -> n
         raise ValueError(f"{owner}: {name} must hold at least one point, got shape {a.shape}")
     if a.shape[1] == 0:
         raise ValueError(f"{owner}: {name} must have at least one input dimension, got shape {a.shape}")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{owner}: {name} contains NaN or infinite values")
     return a
 
 
-
 def _check_count(owner: str, name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
-    return int(value)
+    return as_size(value, name, owner)
+
+
+def _check_kernel(owner: str, kernel: object) -> None:
+    if not isinstance(kernel, Kernel):
+        raise TypeError(f"{owner}: kernel must be a mlnotes.gp.Kernel, got {type(kernel).__name__}")
+
+
+def _distances(X1: np.ndarray, X2: np.ndarray, metric: str = "euclidean") -> np.ndarray:
+    """Pairwise distances that neither overflow nor underflow: the inputs are divided by
+    their largest magnitude first (distances are scale-equivariant)."""
+    s = max(float(np.max(np.abs(X1), initial=0.0)), float(np.max(np.abs(X2), initial=0.0)))
+    if not (s > 0 and np.isfinite(s)):
+        s = 1.0
+    return s * cdist(X1 / s, X2 / s, metric)
 
 
 # ------------------------------------------------------------------- kernels
@@ -174,8 +170,9 @@ class RBF(Kernel):
         object.__setattr__(self, "variance", _positive("RBF", "variance", self.variance))
 
     def _matrix(self, X1, X2):
-        d2 = cdist(X1, X2, "sqeuclidean")
-        return self.variance * np.exp(-0.5 * d2 / self.length_scale**2)
+        r = _distances(X1, X2) / self.length_scale  # scaled before squaring: no overflow
+        with np.errstate(over="ignore"):
+            return self.variance * np.exp(-0.5 * r * r)
 
     def to_sklearn(self):
         from sklearn.gaussian_process import kernels as K  # noqa: PLC0415
@@ -195,8 +192,7 @@ class Laplace(Kernel):
         object.__setattr__(self, "variance", _positive("Laplace", "variance", self.variance))
 
     def _matrix(self, X1, X2):
-        d = cdist(X1, X2, "euclidean")
-        return self.variance * np.exp(-d / self.length_scale)
+        return self.variance * np.exp(-(_distances(X1, X2) / self.length_scale))
 
     def to_sklearn(self):
         from sklearn.gaussian_process import kernels as K  # noqa: PLC0415
@@ -222,8 +218,9 @@ class Periodic(Kernel):
         object.__setattr__(self, "variance", _positive("Periodic", "variance", self.variance))
 
     def _matrix(self, X1, X2):
-        d = cdist(X1, X2, "euclidean")
-        return self.variance * np.exp(-2.0 * np.sin(np.pi * d / self.period) ** 2 / self.length_scale**2)
+        r = np.sin(np.pi * (_distances(X1, X2) / self.period)) / self.length_scale
+        with np.errstate(over="ignore"):
+            return self.variance * np.exp(-2.0 * r * r)
 
     def to_sklearn(self):
         from sklearn.gaussian_process import kernels as K  # noqa: PLC0415
@@ -272,9 +269,7 @@ class Polynomial(Kernel):
     stationary = False
 
     def __post_init__(self) -> None:
-        if isinstance(self.degree, bool) or not isinstance(self.degree, (int, np.integer)) or self.degree < 1:
-            raise ValueError(f"Polynomial: degree must be a positive int, got {self.degree!r}")
-        object.__setattr__(self, "degree", int(self.degree))
+        object.__setattr__(self, "degree", as_size(self.degree, "degree", "Polynomial", hi=100))
         object.__setattr__(self, "offset", _non_negative("Polynomial", "offset", self.offset))
         object.__setattr__(self, "variance", _positive("Polynomial", "variance", self.variance))
 
@@ -425,13 +420,13 @@ def cholesky(K: np.ndarray, jitter: float = 0.0, max_jitter: float = MAX_JITTER,
         with ``max_jitter``; the message names ``what``, the largest jitter tried and the
         smallest eigenvalue of ``K``.
     """
-    K = np.asarray(K)
-    if K.ndim != 2 or K.shape[0] != K.shape[1]:
-        raise ValueError(f"cholesky: the {what} must be square, got shape {K.shape}")
-    if not np.all(np.isfinite(K)):
-        raise ValueError(f"cholesky: the {what} contains NaN or infinite values")
-    _non_negative("cholesky", "jitter", jitter)
-    _positive("cholesky", "max_jitter", max_jitter)
+    if not isinstance(what, str):
+        raise TypeError(f"cholesky: what must be a string, got {what!r}")
+    K = as_array(K, f"K (the {what})", "cholesky", ndim=2)
+    if K.shape[0] != K.shape[1]:
+        raise ValueError(f"cholesky: K (the {what}) must be square, got shape {K.shape}")
+    jitter = _non_negative("cholesky", "jitter", jitter)
+    max_jitter = _positive("cholesky", "max_jitter", max_jitter)
     if jitter > max_jitter:
         raise ValueError(f"cholesky: jitter must not exceed max_jitter={max_jitter:g}, got {jitter:g}")
     n = K.shape[0]
@@ -464,7 +459,7 @@ def cholesky(K: np.ndarray, jitter: float = 0.0, max_jitter: float = MAX_JITTER,
             return L, j
     lam = float(np.linalg.eigvalsh(0.5 * (K + K.T))[0])
     raise ValueError(
-        f"cholesky: could not factorise the {what} ({n}x{n}, {K.dtype}) even with relative jitter "
+        f"cholesky: could not factorise K, the {what} ({n}x{n}, {K.dtype}), even with relative jitter "
         f"{tries[-1]:.1e} (max_jitter); its smallest eigenvalue is {lam:.3g} "
         f"(mean diagonal {scale:.3g}), so it is not positive semi-definite to working precision. "
         "Use a valid kernel, add observation noise, or raise max_jitter."
@@ -513,11 +508,12 @@ def sample_prior(x: ArrayLike, kernel: Kernel, n_samples: int = 1,
         raise TypeError(f"sample_prior: kernel must be a mlnotes.gp.Kernel, got {type(kernel).__name__}")
     X = _inputs(x, "x", "sample_prior")
     n_samples = _check_count("sample_prior", "n_samples", n_samples)
+    jitter = _non_negative("sample_prior", "jitter", jitter)
     gen = runtime.generator(rng, "sample_prior")
     if chol is None:
         chol, _ = cholesky(kernel(X), jitter, what=f"prior covariance of {kernel!r}")
     else:
-        chol = np.asarray(chol)
+        chol = as_array(chol, "chol", "sample_prior", ndim=2)
         if chol.shape != (len(X), len(X)):
             raise ValueError(f"sample_prior: chol must have shape {(len(X), len(X))}, got {chol.shape}")
     z = gen.standard_normal((len(X), n_samples))
@@ -528,10 +524,7 @@ def _train_test(x_train, y_train, x_test, kernel, noise, owner):
     if not isinstance(kernel, Kernel):
         raise TypeError(f"{owner}: kernel must be a mlnotes.gp.Kernel, got {type(kernel).__name__}")
     Xtr = _inputs(x_train, "x_train", owner, allow_empty=True)
-    try:
-        y = np.asarray(y_train, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{owner}: y_train must be an array of numbers") from exc
+    y = as_array(y_train, "y_train", owner, min_size=0)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
@@ -540,10 +533,8 @@ def _train_test(x_train, y_train, x_test, kernel, noise, owner):
         raise ValueError(
             f"{owner}: x_train and y_train must hold the same number of points, got {Xtr.shape[0]} and {y.shape[0]}"
         )
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"{owner}: y_train contains NaN or infinite values")
     Xte = None
-    if x_test is not None:
+    if x_test is not None or owner != "log_marginal_likelihood":
         Xte = _inputs(x_test, "x_test", owner)
         if len(Xtr) and Xte.shape[1] != Xtr.shape[1]:
             raise ValueError(
@@ -579,6 +570,7 @@ def posterior(x_train: ArrayLike, y_train: ArrayLike, x_test: ArrayLike, kernel:
     mean : array (m,), cov : array (m, m)
     """
     Xtr, y, Xte, noise = _train_test(x_train, y_train, x_test, kernel, noise, "posterior")
+    jitter = _non_negative("posterior", "jitter", jitter)
     Kss = kernel._matrix(Xte, Xte)
     if len(Xtr) == 0:
         return np.zeros(len(Xte)), Kss
@@ -602,7 +594,9 @@ def sample_posterior(x_train: ArrayLike, y_train: ArrayLike, x_test: ArrayLike, 
     (raised if needed, see :func:`cholesky`). Returns an array of shape ``(n_samples, m)``.
     """
     n_samples = _check_count("sample_posterior", "n_samples", n_samples)
+    jitter = _non_negative("sample_posterior", "jitter", jitter)
     gen = runtime.generator(rng, "sample_posterior")
+    _check_kernel("sample_posterior", kernel)
     mean, cov = posterior(x_train, y_train, x_test, kernel, noise)
     prior_scale = float(np.mean(kernel.diag(x_test)))
     L, _ = cholesky(cov, jitter, what=f"posterior covariance of {kernel!r}",

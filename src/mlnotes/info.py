@@ -5,7 +5,7 @@ Explained in ``notebooks/02-probability/06-information-theory.ipynb``, which wri
 and the rest of the chapter (Huffman code, differential entropy, Gaussian KL fits) on the page.
 
 Discrete distributions are probability vectors: 1-D, non-negative, summing to 1 (checked by
-:func:`mlnotes.prob.check_prob_vector`; the error message names the argument). Logarithms
+:func:`mlnotes.validate.as_prob_vector`; the error message names the argument). Logarithms
 are natural by default; ``base=2`` gives bits.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Optional, Sequence, Union
 import numpy as np
 from scipy import special
 
-from .prob import _positive, check_prob_vector
+from .validate import as_positive, as_prob_vector as check_prob_vector
 
 __all__ = [
     "entropy",
@@ -30,7 +30,7 @@ ArrayLike = Union[np.ndarray, Sequence[float], float]
 def _log_base(owner: str, base: Optional[float]) -> float:
     if base is None:
         return 1.0
-    b = _positive(owner, "base", base)
+    b = as_positive(base, "base", owner)
     if b == 1.0:
         raise ValueError(f"{owner}: base must be a positive number other than 1, got 1")
     return math.log(b)

@@ -155,7 +155,10 @@ def as_float(v: Any, name: str, func: str, *, positive: bool = False, nonneg: bo
     """A finite real number (Python or NumPy, not bool), optionally > 0, >= 0 or in [lo, hi]."""
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
         raise TypeError(f"{func}: {name} must be a real number, got {v!r}")
-    v = float(v)
+    try:
+        v = float(v)
+    except OverflowError:  # an int beyond the float range
+        raise ValueError(f"{func}: {name} must be finite, got an int of {len(str(abs(v)))} digits") from None
     if not np.isfinite(v):
         raise ValueError(f"{func}: {name} must be finite, got {v}")
     if positive and v <= 0:

@@ -24,15 +24,15 @@ __all__ = [
 ]
 
 
-def _triangular_inputs(T, b, func, lower):
-    T = as_array(T, "T", func, ndim=2, square=True)
+def _triangular_inputs(T, b, func, lower, tname="T"):
+    T = as_array(T, tname, func, ndim=2, square=True)
     b = as_array(b, "b", func, ndim=(1, 2))
     if b.shape[0] != T.shape[0]:
-        raise ValueError(f"{func}: b must have {T.shape[0]} rows (the size of T), got {b.shape[0]}")
+        raise ValueError(f"{func}: b must have {T.shape[0]} rows (the size of {tname}), got {b.shape[0]}")
     off = np.tril(T, -1) if not lower else np.triu(T, 1)
     if np.any(off != 0):
         side = "lower" if lower else "upper"
-        raise ValueError(f"{func}: T must be {side} triangular (nonzero entries found on the other side)")
+        raise ValueError(f"{func}: {tname} must be {side} triangular (nonzero entries found on the other side)")
     return T, b
 
 
@@ -42,7 +42,9 @@ def forward_substitution(L: np.ndarray, b: np.ndarray, unit_diagonal: bool = Fal
     :math:`x_i = (b_i - \\sum_{j<i} L_{ij} x_j) / L_{ii}`; ``b`` may hold several right-hand
     sides as columns. With ``unit_diagonal`` the diagonal is taken to be 1 (as in LU).
     """
-    L, b = _triangular_inputs(L, b, "forward_substitution", lower=True)
+    L, b = _triangular_inputs(L, b, "forward_substitution", lower=True, tname="L")
+    if not isinstance(unit_diagonal, (bool, np.bool_)):
+        raise TypeError(f"forward_substitution: unit_diagonal must be True or False, got {unit_diagonal!r}")
     n = L.shape[0]
     d = np.ones(n) if unit_diagonal else np.diag(L)
     if np.any(d == 0):

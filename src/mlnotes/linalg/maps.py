@@ -24,7 +24,7 @@ __all__ = [
 
 # --------------------------------------------------------------------------- gradient, divergence
 def _grid_array(f, name, func):
-    f = as_array(f, name, func)
+    f = as_array(f, name, func, allow_complex=False)  # images and fields on a grid are real
     if f.ndim < 1:
         raise ValueError(f"{func}: {name} must be an array on a grid (at least 1-D), got a scalar")
     if any(s < 2 for s in f.shape):
@@ -77,7 +77,7 @@ def warp_bilinear(f: np.ndarray, phi: np.ndarray) -> np.ndarray:
     image); the output has shape ``phi.shape[1:]``. Its adjoint (splatting) is written in notebook 01.
     Notebook 01.
     """
-    f = as_array(f, "f", "warp_bilinear", ndim=2)
+    f = as_array(f, "f", "warp_bilinear", ndim=2, allow_complex=False)
     if min(f.shape) < 2:
         raise ValueError(f"warp_bilinear: f needs at least 2 pixels along each axis, got shape {f.shape}")
     idx, wts = _bilinear_weights(phi, f.shape, "warp_bilinear")

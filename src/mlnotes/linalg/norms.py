@@ -25,7 +25,8 @@ def rotation2d(theta: float) -> np.ndarray:
 def householder(v: np.ndarray) -> np.ndarray:
     """The reflection :math:`I - 2 vv^\\top / v^\\top v` across the hyperplane orthogonal to ``v`` (det -1)."""
     v = as_array(v, "v", "householder", ndim=1, allow_complex=False)
-    nv2 = v @ v
-    if nv2 == 0:
+    top = float(np.max(np.abs(v)))
+    if top == 0:
         raise ValueError("householder: v must be nonzero")
-    return np.eye(v.size) - 2.0 * np.outer(v, v) / nv2
+    u = v / top  # H depends on the direction of v only: rescale so v^T v neither overflows nor underflows
+    return np.eye(v.size) - 2.0 * np.outer(u, u) / (u @ u)

@@ -40,6 +40,15 @@ def eig2x2(A: np.ndarray) -> np.ndarray:
     A = as_array(A, "A", "eig2x2", ndim=2, square=True, allow_complex=False)
     if A.shape != (2, 2):
         raise ValueError(f"eig2x2: A must be 2x2, got shape {A.shape}")
+    # eigenvalues are 1-homogeneous: at extreme scales work on A / max|A| so that tau^2 and
+    # det neither overflow (entries near 1e154) nor underflow (near 1e-154); in between,
+    # the arithmetic is left exactly as written (the page's function agrees bit for bit)
+    scale = float(np.max(np.abs(A)))
+    if scale == 0:
+        return np.zeros(2, dtype=complex)
+    if 1e-100 <= scale <= 1e100:
+        scale = 1.0
+    A = A / scale
     tau = A[0, 0] + A[1, 1]
     delta = A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
     disc = tau * tau / 4.0 - delta
@@ -50,14 +59,15 @@ def eig2x2(A: np.ndarray) -> np.ndarray:
         big = tau / 2.0 + np.copysign(np.sqrt(disc), tau if tau != 0 else 1.0)
         small = delta / big if big != 0 else 0.0
         lam = np.array(sorted([big, small], reverse=True), dtype=complex)
-    return lam
+    return scale * lam
 
 
 def definiteness(A: np.ndarray, tol: float | None = None) -> str:
     """Classify a symmetric matrix by the signs of its eigenvalues.
 
     Returns one of the keys of :data:`DEFINITENESS`. Eigenvalues with absolute value
-    at most ``tol`` (default ``n * eps * max|lambda|``, at least 1e-12) count as zero.
+    at most ``tol`` (default ``n * eps * max|lambda|``, at least ``1e-12 * min(1, max|lambda|)``,
+    so that a matrix scaled below 1e-12 is not taken for zero) count as zero.
     Non-symmetric input is refused: its eigenvalues do not decide the sign of
     :math:`x^\\top A x` (notebook 03 shows why).
     """
@@ -67,7 +77,8 @@ def definiteness(A: np.ndarray, tol: float | None = None) -> str:
                          "the symmetric part (A + A.T) / 2, classify that instead")
     lam = np.linalg.eigvalsh(A)
     if tol is None:
-        tol = max(A.shape[0] * np.finfo(float).eps * np.abs(lam).max(), 1e-12)
+        top = float(np.abs(lam).max())
+        tol = max(A.shape[0] * np.finfo(float).eps * top, 1e-12 * min(1.0, top))
     else:
         tol = as_float(tol, "tol", "definiteness", nonneg=True)
     pos = lam > tol

@@ -19,6 +19,8 @@ from typing import Tuple
 
 import numpy as np
 
+from ..validate import as_size
+
 __all__ = [
     "SVDCompressor",
     "SVDStats",
@@ -42,6 +44,8 @@ def check_image(image, name: str = "image") -> np.ndarray:
     ValueError
         If its shape is not ``(m, n)`` or ``(m, n, 3)`` with ``m, n >= 2``, or it holds NaN/inf.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"check_image: name must be a string, got {name!r}")
     arr = np.asarray(image)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
@@ -64,6 +68,9 @@ def check_image(image, name: str = "image") -> np.ndarray:
 
 def check_rank(k, max_rank: int, name: str = "k") -> int:
     """Check that ``k`` is an int in ``[1, max_rank]`` and return it as a Python int."""
+    if not isinstance(name, str):
+        raise TypeError(f"check_rank: name must be a string, got {name!r}")
+    max_rank = as_size(max_rank, "max_rank", "check_rank")
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
         raise TypeError(f"rank {name} must be an int in [1, {max_rank}], got {k!r}")
     k = int(k)
@@ -84,9 +91,9 @@ def svd_storage(m: int, n: int, k: int, channels: int = 1) -> Tuple[int, int, fl
     stored, original, ratio
         ``channels * k * (1 + m + n)``, ``channels * m * n`` and their quotient.
     """
-    for nm, v in (("m", m), ("n", n), ("channels", channels)):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"svd_storage: {nm} must be a positive int, got {v!r}")
+    m = as_size(m, "m", "svd_storage", hi=10**6)
+    n = as_size(n, "n", "svd_storage", hi=10**6)
+    channels = as_size(channels, "channels", "svd_storage", hi=4)
     k = check_rank(k, min(int(m), int(n)))
     stored = int(channels) * k * (1 + int(m) + int(n))
     original = int(channels) * int(m) * int(n)
@@ -187,6 +194,8 @@ class SVDCompressor:
             US, Vt = self._US32, self._Vt32
         else:
             raise ValueError(f"reconstruct: dtype must be float64 or float32, got {dt}")
+        if not isinstance(clip, (bool, np.bool_)):
+            raise TypeError(f"reconstruct: clip must be True or False, got {clip!r}")
         out = np.matmul(US[:, :, :k], Vt[:, :k, :])                        # (c, m, n)
         if clip:
             np.clip(out, self.value_range[0], self.value_range[1], out=out)

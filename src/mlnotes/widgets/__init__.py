@@ -14,6 +14,9 @@ _WIDGETS = {
     "CLTExplorer": "clt",              # notebook 02-03
     "GPWidget": "gp",                  # notebook 02-05
     "DiffusionSteps": "diffusion",     # notebook 05-05
+    "TransportExplorer": "ot",         # notebook 04-06
+    "KMeansStepper": "kmeans",         # notebook 03-04
+    "ClassifierPlayground": "playground",  # Part III (host page: the lead decides)
 }
 
 __all__ = ["Control", "IntSlider", "FloatSlider", "Choice", "Toggle", "Widget", "Player", *_WIDGETS]

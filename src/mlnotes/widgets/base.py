@@ -15,11 +15,13 @@ A subclass declares ``controls`` (a dict of :class:`Control` specs) and implemen
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import copy
 import html as _html
 import io
 import math
+import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
@@ -53,8 +55,39 @@ class Control:
         raise NotImplementedError
 
 
+#: ipywidgets style of every control: the label takes the width it needs (never cut to "observati…").
+_STYLE = {"description_width": "initial"}
+
+
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def _check_name(name: Any) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"Control: name must be a string (the control's name), got {name!r}")
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """Whether ``a == b`` is a plain comparison (strings with strings, numbers with numbers)."""
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str)
+    if _is_number(a) and _is_number(b):
+        return True
+    return type(a) is type(b) and not isinstance(a, np.ndarray)
+
+
+def _as_real(name: str, value: Any, what: str) -> float:
+    """``value`` as a finite float, or a TypeError naming the control (``what``: allowed values)."""
+    if not _is_number(value):
+        raise TypeError(f"{name} must be {what}, got {value!r}")
+    try:
+        v = float(value)
+    except OverflowError:  # an int beyond float range: out of any slider's range
+        raise ValueError(f"{name} must be {what}, got {value!r}") from None
+    if not math.isfinite(v):
+        raise TypeError(f"{name} must be {what}, got {value!r}")
+    return v
 
 
 @dataclass
@@ -67,9 +100,26 @@ class IntSlider(Control):
     step: int = 1
     description: str = ""
 
+    def __post_init__(self) -> None:
+        for f in ("min", "max", "default", "step"):
+            v = getattr(self, f)
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+                raise TypeError(f"IntSlider: {f} must be an int, got {v!r}")
+        if not -10**9 <= self.min <= self.default <= self.max <= 10**9 or not 1 <= self.step <= \
+                max(1, self.max - self.min):
+            raise ValueError(f"IntSlider: need -1e9 <= min <= default <= max <= 1e9 and 1 <= step <= "
+                             f"max - min, got min={self.min}, "
+                             f"default={self.default}, max={self.max}, step={self.step}")
+        if not isinstance(self.description, str):
+            raise TypeError(f"IntSlider: description must be a string, got {self.description!r}")
+
     def validate(self, name: str, value: Any) -> int:
-        if not _is_number(value) or float(value) != int(value):
-            raise TypeError(f"{name} must be an integer in [{self.min}, {self.max}], got {value!r}")
+        _check_name(name)
+        what = f"an integer in [{self.min}, {self.max}]"
+        if isinstance(value, (np.integer, int)) and not isinstance(value, (bool, np.bool_)):
+            value = int(value)
+        elif _as_real(name, value, what) != int(value):
+            raise TypeError(f"{name} must be {what}, got {value!r}")
         value = int(value)
         if not self.min <= value <= self.max:
             raise ValueError(f"{name} must lie in [{self.min}, {self.max}], got {value}")
@@ -78,8 +128,9 @@ class IntSlider(Control):
     def make(self, name: str, value: Any):
         import ipywidgets as W  # noqa: PLC0415
 
+        value = self.validate(name, value)
         return W.IntSlider(value=value, min=self.min, max=self.max, step=self.step,
-                           description=self.description or name, continuous_update=False)
+                           description=self.description or name, continuous_update=True, style=_STYLE)
 
 
 @dataclass
@@ -94,13 +145,26 @@ class FloatSlider(Control):
     description: str = ""
 
     def __post_init__(self) -> None:
+        for f in ("min", "max", "default", "step"):
+            v = getattr(self, f)
+            if f == "step" and v is None:
+                continue
+            _as_real(f"FloatSlider: {f}", v, "a finite number")
+        if not isinstance(self.log, (bool, np.bool_)):
+            raise TypeError(f"FloatSlider: log must be True or False, got {self.log!r}")
+        if not isinstance(self.description, str):
+            raise TypeError(f"FloatSlider: description must be a string, got {self.description!r}")
         if self.log and self.min <= 0:
             raise ValueError(f"FloatSlider: a log slider needs min > 0, got {self.min}")
+        if not self.min <= self.default <= self.max:
+            raise ValueError(f"FloatSlider: need min <= default <= max, got min={self.min}, "
+                             f"default={self.default}, max={self.max}")
+        if self.step is not None and not self.step > 0:
+            raise ValueError(f"FloatSlider: step must be > 0, got {self.step}")
 
     def validate(self, name: str, value: Any) -> float:
-        if not _is_number(value) or not math.isfinite(float(value)):
-            raise TypeError(f"{name} must be a finite number in [{self.min}, {self.max}], got {value!r}")
-        value = float(value)
+        _check_name(name)
+        value = _as_real(name, value, f"a finite number in [{self.min}, {self.max}]")
         if not self.min <= value <= self.max:
             raise ValueError(f"{name} must lie in [{self.min}, {self.max}], got {value}")
         return value
@@ -108,14 +172,15 @@ class FloatSlider(Control):
     def make(self, name: str, value: Any):
         import ipywidgets as W  # noqa: PLC0415
 
+        value = self.validate(name, value)
         label = self.description or name
         if self.log:
             lo, hi = math.log10(self.min), math.log10(self.max)
             return W.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=(hi - lo) / 100,
-                                    description=label, continuous_update=False)
+                                    description=label, continuous_update=True, style=_STYLE)
         step = self.step if self.step is not None else (self.max - self.min) / 100
         return W.FloatSlider(value=value, min=self.min, max=self.max, step=step,
-                             description=label, continuous_update=False)
+                             description=label, continuous_update=True, style=_STYLE)
 
 
 @dataclass
@@ -126,15 +191,27 @@ class Choice(Control):
     default: Any
     description: str = ""
 
+    def __post_init__(self) -> None:
+        if isinstance(self.options, (str, bytes)) or not isinstance(self.options, (list, tuple)) \
+                or not self.options:
+            raise TypeError(f"Choice: options must be a non-empty list, got {self.options!r}")
+        if not isinstance(self.description, str):
+            raise TypeError(f"Choice: description must be a string, got {self.description!r}")
+        self.validate("Choice: default", self.default)
+
     def validate(self, name: str, value: Any) -> Any:
-        if value not in list(self.options):
-            raise ValueError(f"{name} must be one of {list(self.options)}, got {value!r}")
-        return value
+        _check_name(name)
+        for option in self.options:
+            if _same_kind(value, option) and value == option:
+                return option
+        raise ValueError(f"{name} must be one of {list(self.options)}, got {value!r}")
 
     def make(self, name: str, value: Any):
         import ipywidgets as W  # noqa: PLC0415
 
-        return W.Dropdown(options=list(self.options), value=value, description=self.description or name)
+        value = self.validate(name, value)
+        return W.Dropdown(options=list(self.options), value=value, description=self.description or name,
+                          style=_STYLE)
 
 
 @dataclass
@@ -144,7 +221,13 @@ class Toggle(Control):
     default: bool = False
     description: str = ""
 
+    def __post_init__(self) -> None:
+        self.validate("Toggle: default", self.default)
+        if not isinstance(self.description, str):
+            raise TypeError(f"Toggle: description must be a string, got {self.description!r}")
+
     def validate(self, name: str, value: Any) -> bool:
+        _check_name(name)
         if not isinstance(value, (bool, np.bool_)):
             raise TypeError(f"{name} must be True or False, got {value!r}")
         return bool(value)
@@ -152,6 +235,7 @@ class Toggle(Control):
     def make(self, name: str, value: Any):
         import ipywidgets as W  # noqa: PLC0415
 
+        value = self.validate(name, value)
         return W.Checkbox(value=value, description=self.description or name, indent=False)
 
 
@@ -163,8 +247,14 @@ class Player:
     """
 
     def __init__(self, markup: str, n_frames: int, param: str) -> None:
+        for name, v in (("markup", markup), ("param", param)):
+            if not isinstance(v, str):
+                raise TypeError(f"Player: {name} must be a string, got {v!r}")
+        if isinstance(n_frames, (bool, np.bool_)) or not isinstance(n_frames, (int, np.integer)) \
+                or not 1 <= n_frames <= 10_000:
+            raise ValueError(f"Player: n_frames must be an int in [1, 10000], got {n_frames!r}")
         self.html = markup
-        self.n_frames = n_frames
+        self.n_frames = int(n_frames)
         self.param = param
 
     def _repr_html_(self) -> str:
@@ -206,7 +296,8 @@ class Widget:
             )
         merged = dict(self.state or self.defaults())
         merged.update(state)
-        return {k: self.controls[k].validate(k, v) for k, v in merged.items()}
+        owner = type(self).__name__
+        return {k: self.controls[k].validate(f"{owner}: {k}", v) for k, v in merged.items()}
 
     # ----------------------------------------------------------------- figure
     def _draw(self, fig: Figure, state: Mapping[str, Any]) -> None:  # pragma: no cover - abstract
@@ -253,37 +344,129 @@ class Widget:
             self.fig.canvas.draw()
 
     # --------------------------------------------------------------- controls
-    def widget(self, **state: Any):
-        """Interactive version: ipywidgets controls above the figure.
+    #: Image format of the live figure: "png" (lines and text stay crisp) or "jpeg" (photographs:
+    #: a fraction of the bytes, so a much faster round trip to the browser).
+    live_format: str = "png"
+    #: Delay (s) between a slider event and its render in a kernel: long enough for the kernel to
+    #: read the slider events queued behind it (a drag), so that only the latest is rendered.
+    coalesce_s: float = 0.01
 
-        Works with ipywidgets 7.7 (Colab) and 8. Each control change calls :meth:`update`
-        and re-displays the same figure as a PNG in an ``Output`` area.
+    def busy_message(self, state: Mapping[str, Any]) -> Optional[str]:
+        """What a state change is about to do, when it takes more than about a second (else None).
+
+        :meth:`widget` shows it in its status line while the work runs, then how long it took.
+        """
+        self._check_state_mapping(state)
+        return None
+
+    def _check_state_mapping(self, state: Any) -> Dict[str, Any]:
+        """A mapping of control values, validated (for methods that take a whole state)."""
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{type(self).__name__}: state must be a mapping of control values, "
+                            f"got {type(state).__name__}")
+        return self.validate(**state)
+
+    def frame(self) -> bytes:
+        """The current figure encoded as the live widget shows it (``live_format``).
+
+        Draws the Agg canvas once and encodes its pixels with Pillow; ``savefig`` would draw
+        the figure a second time and cost about half as much again.
+        """
+        self.fig.canvas.draw()
+        return self.encode_frame()
+
+    def encode_frame(self) -> bytes:
+        """The pixels of the last canvas draw, encoded as ``live_format`` (no drawing)."""
+        from PIL import Image  # noqa: PLC0415 - matplotlib depends on Pillow
+
+        canvas = self.fig.canvas
+        w, h = canvas.get_width_height(physical=True)
+        img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        if self.live_format == "jpeg":
+            # 4:4:4 keeps coloured lines and text sharp; quality 85 is visually lossless here
+            img.convert("RGB").save(buf, format="jpeg", quality=85, subsampling=0)
+        else:
+            img.save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    def widget(self, **state: Any):
+        """Interactive version: ipywidgets controls above the figure and a status line.
+
+        Works with ipywidgets 7.7 (Colab) and 8. Each control change calls :meth:`update` and
+        sends the re-encoded figure to an ``Image`` widget (binary, no Output-area round trip).
+        Work announced by :meth:`busy_message` is shown in the status line while it runs.
         """
         import ipywidgets as W  # noqa: PLC0415
 
-        fig = self.figure(**state)
-        out = W.Output()
+        self.figure(**state)
         self._controls = {k: c.make(k, self.state[k]) for k, c in self.controls.items()}
+        image = W.Image(value=self.frame(), format=self.live_format, layout=W.Layout(max_width="100%"))
+        status = W.HTML(value="")
 
-        def render() -> None:
-            from IPython.display import Image, display  # noqa: PLC0415
+        # Coalescing: a slider dragged with continuous updates sends a burst of values. Each
+        # event only records that the controls changed; the render runs on the kernel's event
+        # loop ``coalesce_s`` later, once the messages already queued (those that arrived during
+        # the previous render) have been read, and always shows the latest values, so a
+        # drag never builds a backlog of stale frames. Events arriving while a render runs are
+        # picked up by its loop (one more render, of the latest values). Without a running
+        # event loop (scripts, tests) and for dropdowns and checkboxes, it renders at once.
+        flags = {"busy": False, "scheduled": False}
+        shown: Dict[str, Any] = {"values": {k: w.value for k, w in self._controls.items()}}
 
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})  # fast encode
-            with out:
-                out.clear_output(wait=True)
-                display(Image(data=buf.getvalue()))
+        def render_latest() -> None:
+            flags["scheduled"] = False
+            if flags["busy"]:
+                return
+            flags["busy"] = True
+            try:
+                while True:
+                    values = {k: w.value for k, w in self._controls.items()}
+                    if values == shown["values"]:
+                        break
+                    shown["values"] = values
+                    render(values)
+            finally:
+                flags["busy"] = False
 
         def on_change(change: Dict[str, Any]) -> None:
-            values = {k: w.value for k, w in self._controls.items()}
-            self.update(**values)
-            render()
+            if flags["busy"]:
+                return  # the running render loop shows the latest values when it finishes
+            if getattr(change.get("owner"), "continuous_update", False):
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:
+                    loop = None
+                if loop is not None:
+                    if not flags["scheduled"]:
+                        flags["scheduled"] = True
+                        loop.call_later(self.coalesce_s, render_latest)
+                    return
+            render_latest()
+
+        def render(values: Dict[str, Any]) -> None:
+            busy = self.busy_message(values)
+            t0 = time.perf_counter()
+            if busy:
+                status.value = f"<i>\u23f3 {_html.escape(busy)}\u2026</i>"
+            try:
+                self.update(**values)
+                image.value = self.frame()
+            except Exception as exc:
+                status.value = (f"<span style='color:#b00020'>{type(exc).__name__}: "
+                                f"{_html.escape(str(exc))}</span>")
+                raise
+            if busy:
+                status.value = f"\u2713 {_html.escape(busy)}: done in {time.perf_counter() - t0:.1f} s"
+            elif status.value:
+                status.value = ""
 
         for w in self._controls.values():
             w.observe(on_change, names="value")
-        render()
-        box = W.VBox([W.HBox(list(self._controls.values()), layout=W.Layout(flex_flow="row wrap")), out])
+        box = W.VBox([W.HBox(list(self._controls.values()), layout=W.Layout(flex_flow="row wrap")),
+                      status, image])
         box.controls = self._controls  # tests and readers can drive the controls directly
+        box.image, box.status = image, status
         return box
 
     # ----------------------------------------------------------------- player
@@ -306,14 +489,16 @@ class Widget:
         **fixed
             Values of the other controls during the sweep.
         """
-        if param not in self.controls:
+        if not isinstance(param, str) or param not in self.controls:
             raise ValueError(f"player: param must be one of {sorted(self.controls)}, got {param!r}")
         if values is None:
             values = _default_values(self.controls[param])
+        if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+            raise TypeError(f"player: values must be a list of values of {param!r}, got {values!r}")
         values = list(values)
         if not 1 <= len(values) <= 120:
             raise ValueError(f"player: values must hold between 1 and 120 frames, got {len(values)}")
-        if not (_is_number(fps) and fps > 0):
+        if not (_is_number(fps) and math.isfinite(fps) and fps > 0):
             raise ValueError(f"player: fps must be a positive number, got {fps!r}")
         if not (isinstance(dpi, (int, np.integer)) and 20 <= dpi <= 200):
             raise ValueError(f"player: dpi must be an int in [20, 200], got {dpi!r}")

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from scipy import special
 
 from .. import plotting
+from ..validate import as_seed, as_size
 from .base import Choice, IntSlider, Widget
 from .stable import _plain_log_ticks
 
@@ -66,12 +67,12 @@ class CLTExplorer(Widget):
 
     def __init__(self, reps: int = 4000, n_max: int = 256, seed: int = 0) -> None:
         super().__init__()
-        if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 100:
-            raise ValueError(f"CLTExplorer: reps must be an int >= 100, got {reps!r}")
+        reps = as_size(reps, "reps", "CLTExplorer", lo=100, hi=10**6)
         if isinstance(n_max, bool) or not isinstance(n_max, (int, np.integer)) or not 2 <= n_max <= 4096:
             raise ValueError(f"CLTExplorer: n_max must be an int in [2, 4096], got {n_max!r}")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"CLTExplorer: seed must be a non-negative int, got {seed!r}")
+        seed = as_seed(seed, "seed", "CLTExplorer", allow_none=False)
+        if reps * n_max > 2 * 10**7:  # the cached running sums: reps x n_max floats each
+            raise ValueError(f"CLTExplorer: reps * n_max must be at most 2e7 (memory), got {reps * n_max}")
         self.reps, self.n_max, self.seed = int(reps), int(n_max), int(seed)
         # Controls depend on n_max, so they are per instance.
         self.controls = {

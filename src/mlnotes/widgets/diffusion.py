@@ -18,6 +18,7 @@ import numpy as np
 from .. import data as _data
 from .. import diffusion as _diff
 from .. import runtime
+from ..validate import as_seed, as_size
 from .base import Choice, IntSlider, Toggle, Widget
 
 __all__ = ["DiffusionSteps"]
@@ -54,6 +55,10 @@ class DiffusionSteps(Widget):
         super().__init__()
         datasets = list(_data.TOY2D) + (["digits"] if runtime.full_config() else [])
         default_ds = "eight_gaussians"
+        for what, m in (("runs", runs), ("trajectories", trajectories)):
+            if m is not None and not isinstance(m, Mapping):
+                raise TypeError(f"DiffusionSteps: {what} must be a mapping {{(dataset, schedule): ...}}, "
+                                f"got {type(m).__name__}")
         runs = dict(runs or {})
         for key, run in runs.items():
             self._check_key("runs", key, datasets)
@@ -79,10 +84,10 @@ class DiffusionSteps(Widget):
             default_ds, default_sch = next(iter(runs))
         else:
             default_sch = "linear"
-        self.n = _diff._positive_int("DiffusionSteps: n", n)
-        self.train_steps = _diff._positive_int("DiffusionSteps: train_steps", train_steps)
-        self.grid = _diff._positive_int("DiffusionSteps: grid", grid, lo=2)
-        self.seed = int(seed)
+        self.n = as_size(n, "n", "DiffusionSteps", hi=100_000)
+        self.train_steps = as_size(train_steps, "train_steps", "DiffusionSteps", hi=1_000_000)
+        self.grid = as_size(grid, "grid", "DiffusionSteps", lo=2, hi=200)
+        self.seed = as_seed(seed, "seed", "DiffusionSteps", allow_none=False)
         self.runs = runs
         self._given_traj = trajectories
         self._cache: Dict[Tuple[str, str], Dict[str, Any]] = {}
@@ -105,9 +110,19 @@ class DiffusionSteps(Widget):
                 f"and schedule in {_diff.SCHEDULES}, got {key!r}"
             )
 
+    def busy_message(self, state: Mapping[str, Any]) -> Optional[str]:
+        """Announce the training of a (data set, schedule) pair that has no model yet (seconds)."""
+        state = self._check_state_mapping(state)
+        key = (state.get("dataset"), state.get("schedule"))
+        if key in self._cache or key in self.runs:
+            return None
+        return f"training a model for {key[0]}, {key[1]} schedule ({self.train_steps} steps)"
+
     # ------------------------------------------------------------------ compute
     def run(self, dataset: str, schedule: str) -> "_diff.FitResult":
         """The trained model of a combination (trained now, and cached, when it was not given)."""
+        self.controls["dataset"].validate("dataset", dataset)
+        self.controls["schedule"].validate("schedule", schedule)
         key = (dataset, schedule)
         if key not in self.runs:
             if dataset == "digits":
@@ -120,6 +135,8 @@ class DiffusionSteps(Widget):
         return self.runs[key]
 
     def _combo(self, dataset: str, schedule: str) -> Dict[str, Any]:
+        self.controls["dataset"].validate("dataset", dataset)
+        self.controls["schedule"].validate("schedule", schedule)
         key = (dataset, schedule)
         if key in self._cache:
             return self._cache[key]

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from .. import gp, runtime
+from ..validate import as_array, as_seed
 from .base import Choice, FloatSlider, IntSlider, Widget
 
 __all__ = ["GPWidget", "KERNEL_CHOICES", "hidden_function"]
@@ -27,7 +28,7 @@ KERNEL_CHOICES = ("rbf", "laplace", "linear", "periodic", "rbf+periodic", "rbf*l
 
 def hidden_function(x: np.ndarray) -> np.ndarray:
     """The function the widget observes: ``sin(1.5 x) + 0.25 x``."""
-    x = np.asarray(x, dtype=np.float64)
+    x = as_array(x, "x", "hidden_function", min_size=0)
     return np.sin(1.5 * x) + 0.25 * x
 
 
@@ -80,6 +81,7 @@ class GPWidget(Widget):
         self.x = np.linspace(lo, hi, int(n_grid))
         self.max_obs = int(max_obs)
         # Fixed standard-normal draws: sample = mean + L @ z keeps paths continuous in the hyperparameters.
+        draws_seed = as_seed(draws_seed, "draws_seed", "GPWidget", allow_none=False)
         self.z = np.random.default_rng(draws_seed).standard_normal((int(n_grid), int(n_samples)))
         self._cache: "OrderedDict[tuple, Dict[str, Any]]" = OrderedDict()
 
@@ -95,6 +97,8 @@ class GPWidget(Widget):
         Positions are uniform in the inner 90 % of the range; ``y = f(x) + sqrt(noise) * e``
         with fixed standard-normal ``e`` (so the data move continuously with ``noise``).
         """
+        st = self.validate(n_obs=n_obs, seed=seed, noise=noise)
+        n_obs, seed, noise = st["n_obs"], st["seed"], st["noise"]
         lo, hi = self.x[0], self.x[-1]
         pad = 0.05 * (hi - lo)
         r = np.random.default_rng(1000 + int(seed))

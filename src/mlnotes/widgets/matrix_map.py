@@ -22,6 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import plotting
 from ..linalg.spectral import eig2x2
+from ..validate import as_array
 from .base import FloatSlider, Widget
 
 __all__ = ["MatrixMapWidget"]
@@ -62,7 +63,7 @@ class MatrixMapWidget(Widget):
 
     def apply(self, points: np.ndarray, **state: Any) -> np.ndarray:
         """Images :math:`A p` of points given as columns of a ``(2, k)`` array."""
-        pts = np.asarray(points, dtype=float)
+        pts = as_array(points, "points", "apply")
         if pts.ndim != 2 or pts.shape[0] != 2:
             raise ValueError(f"apply: points must have shape (2, k), got {pts.shape}")
         return self.matrix(**state) @ pts

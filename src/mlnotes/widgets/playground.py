@@ -1,8 +1,12 @@
 """A classifier playground: decision regions of seven scikit-learn models on 2-D toy sets.
 
 :class:`ClassifierPlayground` fits a model on the training part of a labelled 2-D set and
-shows its decision regions on a coarse grid, the training points (circles) and the test
-points (triangles), with the training and test accuracy in the title. Each model has its key
+shows its decision regions, the training points (circles) and the test points (triangles),
+coloured by their true class, with the training and test accuracy in the title. The regions
+are the model's predictions at the centres of a ``grid x grid`` raster, so a region thinner
+than a cell (a tree's split midway between two neighbouring points, say) can be missed: a
+correctly classified point may then sit on a cell of the other colour. The accuracies in the
+title are computed on the points themselves, not read off the picture. Each model has its key
 hyperparameter(s): ``k`` (kNN), ``degree`` and ``C`` (logistic regression on polynomial
 features), ``C`` (linear SVM), ``C`` and ``gamma`` (RBF SVM), ``depth`` (decision tree),
 ``depth`` and ``trees`` (random forest, gradient boosting). The widget teaches what the
@@ -10,12 +14,17 @@ hyperparameters do, not how the models are implemented (the pages of Part III do
 the models are scikit-learn's.
 
 Each fit and its predictions on the grid are cached per (data set, model, the model's own
-hyperparameters), so moving a slider back to a value seen before only changes the image.
+hyperparameters), for the :data:`CACHE_SIZE` most recently used states, so moving a slider
+back to a value seen before only changes the image. Every model is fitted to convergence
+(no iteration caps that stop early); the fits that can take around a second (a weakly
+regularised linear SVM, large forests and boosting ensembles) are announced by
+:meth:`ClassifierPlayground.busy_message`.
 """
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, Mapping, Tuple
+from collections import OrderedDict
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 import numpy as np
 from matplotlib.colors import to_rgba
@@ -25,7 +34,11 @@ from .. import plotting
 from ..validate import as_size
 from .base import Choice, FloatSlider, IntSlider, Widget
 
-__all__ = ["ClassifierPlayground", "DATASETS", "MODELS", "HYPERPARAMETERS", "make_dataset"]
+__all__ = ["ClassifierPlayground", "DATASETS", "MODELS", "HYPERPARAMETERS", "CACHE_SIZE",
+           "make_dataset"]
+
+#: How many fitted states :class:`ClassifierPlayground` keeps (least recently used evicted).
+CACHE_SIZE = 64
 
 #: Labelled 2-D data sets (two classes each).
 DATASETS = ("moons", "circles", "blobs", "xor")
@@ -90,7 +103,7 @@ def _model(name: str, hp: Mapping[str, Any]):
         return make_pipeline(PolynomialFeatures(hp["degree"]), StandardScaler(),
                              LogisticRegression(C=hp["C"], max_iter=5000))
     if name == "linear SVM":
-        return svm.SVC(kernel="linear", C=hp["C"], max_iter=200_000)
+        return svm.SVC(kernel="linear", C=hp["C"])   # no iteration cap: runs to convergence
     if name == "RBF SVM":
         return svm.SVC(kernel="rbf", C=hp["C"], gamma=hp["gamma"])
     if name == "decision tree":
@@ -117,21 +130,27 @@ class ClassifierPlayground(Widget):
     --------
     dataset : one of :data:`DATASETS`;
     model : one of :data:`MODELS`;
-    k : neighbours of kNN (1 to 60);
+    k : neighbours of kNN; the slider moves in steps of 2 (1, 3, ..., 59), so a two-class
+        vote never ties (with an even k, which :meth:`update` still accepts, scikit-learn
+        breaks ties towards class 0 and that class's regions grow);
     degree : degree of the polynomial features of logistic regression (1 to 8);
     C : inverse regularisation strength (logistic, SVMs), 1e-3 to 1e3, log slider;
     gamma : width parameter of the RBF kernel, 1e-2 to 1e2, log slider;
     depth : maximum depth of the trees (1 to 12);
-    trees : number of trees of the forest / boosting rounds (1 to 100).
+    trees : number of trees of the random forest, or of boosting rounds (one tree each) of
+        gradient boosting (1 to 100). Gradient boosting's learning rate is fixed at 0.2.
 
     A control that the chosen model does not use changes nothing
     (:data:`HYPERPARAMETERS` lists which it uses).
+
+    Colour encodes the class (pale: predicted region; saturated: a point's true label),
+    marker shape the split (circle: train, triangle: test); the legend keys both.
     """
 
     controls = {
         "dataset": Choice(options=DATASETS, default="moons", description="data"),
         "model": Choice(options=MODELS, default="kNN", description="model"),
-        "k": IntSlider(min=1, max=60, default=15, description="k (kNN)"),
+        "k": IntSlider(min=1, max=59, default=15, step=2, description="k (kNN)"),
         "degree": IntSlider(min=1, max=8, default=3, description="degree"),
         "C": FloatSlider(min=1e-3, max=1e3, default=1.0, log=True, description="C"),
         "gamma": FloatSlider(min=1e-2, max=1e2, default=1.0, log=True, description="gamma"),
@@ -144,7 +163,8 @@ class ClassifierPlayground(Widget):
         self.n = as_size(n, "n", "ClassifierPlayground", lo=100, hi=2000)
         self.grid = as_size(grid, "grid", "ClassifierPlayground", lo=20, hi=300)
         self._data: Dict[str, Tuple[np.ndarray, ...]] = {}
-        self._fits: Dict[Tuple[Any, ...], Tuple[np.ndarray, float, float]] = {}
+        self._fits: "OrderedDict[Tuple[Any, ...], Tuple[np.ndarray, float, float]]" = OrderedDict()
+        self.converged: Dict[Tuple[Any, ...], bool] = {}
         self._shown: Dict[str, Any] = {}
 
     # ------------------------------------------------------------------ compute
@@ -180,23 +200,50 @@ class ClassifierPlayground(Widget):
     def fit_predict(self, **state: Any) -> Tuple[np.ndarray, float, float]:
         """Fit the state's model on the training set: ``(labels on the grid, train acc, test acc)``.
 
-        The labels form a ``grid x grid`` int array (row 0 at the bottom); the result is
-        cached per :meth:`key`.
+        The labels form a ``grid x grid`` uint8 array (row 0 at the bottom), the model's
+        predictions at the cell centres (:meth:`grid_points`); the result is cached per
+        :meth:`key` (the :data:`CACHE_SIZE` most recent). ``converged[key]`` records whether
+        the fit raised no ConvergenceWarning.
         """
+        from sklearn.exceptions import ConvergenceWarning  # noqa: PLC0415
+
         st = self.validate(**state)
         key = self.key(**st)
-        if key not in self._fits:
-            Xtr, ytr, Xte, yte = self.split(st["dataset"])
-            model = _model(st["model"], st)
-            with warnings.catch_warnings():   # a capped linear SVM may stop early: fine here
-                warnings.simplefilter("ignore")
-                model.fit(Xtr, ytr)
-            gx, gy = self.grid_points(st["dataset"])
-            P = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
-            lab = model.predict(P).reshape(len(gy), len(gx)).astype(int)
-            self._fits[key] = (lab, float(np.mean(model.predict(Xtr) == ytr)),
-                               float(np.mean(model.predict(Xte) == yte)))
+        if key in self._fits:
+            self._fits.move_to_end(key)
+            return self._fits[key]
+        Xtr, ytr, Xte, yte = self.split(st["dataset"])
+        model = _model(st["model"], st)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            model.fit(Xtr, ytr)
+        self.converged[key] = not any(issubclass(c.category, ConvergenceWarning)
+                                      for c in caught)
+        gx, gy = self.grid_points(st["dataset"])
+        P = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+        lab = model.predict(P).reshape(len(gy), len(gx)).astype(np.uint8)
+        self._fits[key] = (lab, float(np.mean(model.predict(Xtr) == ytr)),
+                           float(np.mean(model.predict(Xte) == yte)))
+        while len(self._fits) > CACHE_SIZE:
+            old, _ = self._fits.popitem(last=False)
+            self.converged.pop(old, None)
         return self._fits[key]
+
+    def busy_message(self, state: Mapping[str, Any]) -> Optional[str]:
+        """A status line for uncached fits that can take about a second, else None.
+
+        Those are the linear SVM with C >= 100 (its dual solver slows as C grows: about
+        0.8 s on xor at C = 1000), and forests or boosting with more than 40 trees.
+        """
+        st = self._check_state_mapping(state)
+        if self.key(**st) in self._fits:
+            return None
+        m = st["model"]
+        if m == "linear SVM" and st["C"] >= 100:
+            return f"fitting a weakly regularised linear SVM (C = {_fmt(st['C'])})"
+        if m in ("random forest", "gradient boosting") and st["trees"] > 40:
+            return f"fitting {m} with {st['trees']} trees"
+        return None
 
     # ------------------------------------------------------------------- figure
     def _figsize(self) -> tuple:
@@ -207,10 +254,18 @@ class ClassifierPlayground(Widget):
         self._im = ax.imshow(np.full((2, 2, 4), 255, dtype=np.uint8), origin="lower",
                              interpolation="nearest", aspect="auto", zorder=0)
         self._train = ax.scatter(np.zeros(2), np.zeros(2), s=18, marker="o", edgecolors="k",
-                                 linewidths=0.4, zorder=2, label="train")
+                                 linewidths=0.4, zorder=2)
         self._test = ax.scatter(np.zeros(2), np.zeros(2), s=30, marker="^", edgecolors="k",
-                                linewidths=0.8, zorder=3, label="test")
-        ax.legend(loc="lower right", fontsize=8)
+                                linewidths=0.8, zorder=3)
+        from matplotlib.lines import Line2D  # noqa: PLC0415
+        from matplotlib.patches import Patch  # noqa: PLC0415
+
+        grey = dict(ls="", markerfacecolor="0.6", markeredgecolor="k")
+        handles = [Patch(facecolor=_COLOURS[0], edgecolor="k", label="class 0"),
+                   Patch(facecolor=_COLOURS[1], edgecolor="k", label="class 1"),
+                   Line2D([], [], marker="o", ms=5, label="train", **grey),
+                   Line2D([], [], marker="^", ms=6, label="test", **grey)]
+        ax.legend(handles=handles, loc="lower right", fontsize=8, ncol=2)
         ax.grid(False)
         ax.set(xticks=[], yticks=[])
         plotting.label(ax, "$x_1$", "$x_2$", " ")

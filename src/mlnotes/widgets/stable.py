@@ -25,6 +25,7 @@ from scipy import special
 
 from .. import plotting
 from ..prob import stable_from_uniforms, stable_pdf
+from ..validate import as_array, as_float, as_seed, as_size
 from .base import FloatSlider, Widget
 
 __all__ = ["StableExplorer", "tail_constant"]
@@ -35,9 +36,7 @@ def tail_constant(alpha: float) -> float:
     :math:`\Pr(X > x) \sim C_\alpha(1 + \beta)x^{-\alpha}` and
     :math:`\Pr(X < -x) \sim C_\alpha(1 - \beta)x^{-\alpha}` as :math:`x \to \infty`
     (unit scale), so :math:`\Pr(|X| > x) \sim 2C_\alpha x^{-\alpha}`. Zero for :math:`\alpha = 2`."""
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
-        raise TypeError(f"tail_constant: alpha must be a number in (0, 2], got {alpha!r}")
-    a = float(alpha)
+    a = as_float(alpha, "alpha", "tail_constant")
     if not 0 < a <= 2:
         raise ValueError(f"tail_constant: alpha must lie in (0, 2], got {a:g}")
     if a == 2:
@@ -84,15 +83,12 @@ class StableExplorer(Widget):
     def __init__(self, n_samples: int = 3000, x_max: float = 6.0, n_points: int = 121, seed: int = 0,
                  precompute: bool = True) -> None:
         super().__init__()
-        if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 100:
-            raise ValueError(f"StableExplorer: n_samples must be an int >= 100, got {n_samples!r}")
-        if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 21:
-            raise ValueError(f"StableExplorer: n_points must be an int >= 21, got {n_points!r}")
+        n_samples = as_size(n_samples, "n_samples", "StableExplorer", lo=100, hi=10**6)
+        n_points = as_size(n_points, "n_points", "StableExplorer", lo=21, hi=10**5)
         if isinstance(x_max, bool) or not isinstance(x_max, (int, float, np.integer, np.floating)) \
                 or not (math.isfinite(x_max) and x_max > 0):
             raise ValueError(f"StableExplorer: x_max must be a positive number, got {x_max!r}")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"StableExplorer: seed must be a non-negative int, got {seed!r}")
+        seed = as_seed(seed, "seed", "StableExplorer", allow_none=False)
         if not isinstance(precompute, (bool, np.bool_)):
             raise TypeError(f"StableExplorer: precompute must be True or False, got {precompute!r}")
         self.x = np.linspace(-float(x_max), float(x_max), int(n_points))
@@ -127,6 +123,12 @@ class StableExplorer(Widget):
 
     def precompute(self, alphas: Iterable[float], betas: Iterable[float] = (0.0,)) -> int:
         """Fill the density cache for every pair of ``alphas`` x ``betas``; returns the cache size."""
+        alphas = as_array(alphas, "alphas", "StableExplorer.precompute", ndim=1, min_size=0)
+        betas = as_array(betas, "betas", "StableExplorer.precompute", ndim=1, min_size=0)
+        for name, v in (("alphas", alphas), ("betas", betas)):
+            c = self.controls[name[:-1]]
+            if v.size and not (c.min <= v.min() and v.max() <= c.max):
+                raise ValueError(f"StableExplorer.precompute: {name} must lie in [{c.min}, {c.max}]")
         for a in alphas:
             for b in betas:
                 self.density(float(a), float(b))

@@ -38,6 +38,9 @@ class _RankSlider(IntSlider):
 
     current_max: Optional[Callable[[], int]] = None
 
+    def __post_init__(self) -> None:  # the upper end depends on the image: checked there
+        self.validate("k", self.default)
+
     def validate(self, name: str, value: Any) -> int:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
             raise TypeError(f"{name} must be an int in [1, min(m, n)] of the image, got {value!r}")
@@ -78,6 +81,9 @@ class SVDCompression(Widget):
     from :meth:`stats`.
     """
 
+    #: The live figure is mostly photographs: JPEG is a fraction of the PNG's bytes.
+    live_format = "jpeg"
+
     def __init__(self, custom=None, k: int = 20) -> None:
         super().__init__()
         self._images: Dict[str, np.ndarray] = {}
@@ -98,7 +104,17 @@ class SVDCompression(Widget):
             "log_scale": Toggle(default=True, description="log scale"),
         }
         self.controls["k"].validate("k", k)
+        top = max(512, self.max_rank(default_image))  # a smaller image clamps k when shown
+        if k > top:
+            raise ValueError(f"SVDCompression: k must lie in [1, {top}], got {k}")
         self._shown: Dict[str, Any] = {}
+
+    def busy_message(self, state: Mapping[str, Any]) -> Optional[str]:
+        """Announce the SVD of an image seen for the first time (about a second for 512 x 512 RGB)."""
+        name = self._check_state_mapping(state).get("image")
+        if name in self._compressors:
+            return None
+        return f"computing the SVD of {name}"
 
     # ------------------------------------------------------------------ compute
     def image(self, name: str) -> np.ndarray:
@@ -118,6 +134,7 @@ class SVDCompression(Widget):
         The SVD is computed the first time an image is asked for, never again.
         """
         name = self._current_image() if name is None else name
+        self.controls["image"].validate("image", name)
         if name not in self._compressors:
             comp = SVDCompressor(self.image(name))
             self._compressors[name] = comp
@@ -127,6 +144,8 @@ class SVDCompression(Widget):
 
     def reconstruct(self, k: int, image: Optional[str] = None, *, clip: bool = False) -> np.ndarray:
         """Rank-``k`` approximation of ``image`` (float64; ``clip=True`` is what the figure shows)."""
+        if not isinstance(clip, (bool, np.bool_)):
+            raise TypeError(f"SVDCompression.reconstruct: clip must be True or False, got {clip!r}")
         return self.compressor(image).reconstruct(k, clip=clip)
 
     def stats(self, k: int, image: Optional[str] = None) -> SVDStats:
@@ -179,6 +198,7 @@ class SVDCompression(Widget):
         (self._energy_line,) = self._ax_energy.plot([1], [1], color=plotting.PALETTE[0])
         self._energy_k = self._ax_energy.axvline(1, color="0.3", ls="--", lw=1.2)
         (self._energy_dot,) = self._ax_energy.plot([1], [1], "o", color=plotting.PALETTE[3], ms=6)
+        self._energy_dot.set_clip_on(False)  # whole at k = max, on the right edge of the axes
         plotting.label(self._ax_energy, "rank k", "", "energy kept")
         for ax in (self._ax_spec, self._ax_energy):
             ax.set_title(ax.get_title(), y=1.0)
@@ -290,7 +310,7 @@ class SVDCompression(Widget):
         """Pre-rendered sweep (see :meth:`Widget.player`); for ``param='k'`` the default values
         are 16 log-spaced ranks from 1 to ``min(m, n)`` of the image.
         """
-        if param == "k" and values is None:
+        if isinstance(param, str) and param == "k" and values is None:
             top = self.max_rank(kwargs.get("image", self._current_image()))
             values = np.unique(np.geomspace(1, top, 16).round().astype(int)).tolist()
         return super().player(param, values, **kwargs)

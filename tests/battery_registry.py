@@ -1,0 +1,964 @@
+"""Registry of the bad-input battery (tests/test_battery.py).
+
+Each public callable gets a ``Spec``: a factory of a valid call's keyword arguments and
+the kind of each argument that the battery perturbs. ``KINDS`` maps a kind to the bad
+values it generates from the valid value; every generated value is invalid, so the
+callable must refuse each one with a TypeError/ValueError naming the argument.
+Register a new public function here when you add it (the battery fails otherwise).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Optional
+
+import numpy as np
+import torch  # noqa: F401 - imported once here, never under the battery's alarm
+
+from mlnotes import data, gp, info, plotting, runtime, validate
+
+NAN, INF = float("nan"), float("inf")
+
+
+# ----------------------------------------------------------------------------- kinds
+def _with(v, value):
+    a = np.array(v, dtype=float, copy=True)
+    a.flat[0] = value
+    return a
+
+
+def _array_bad(v):
+    a = np.asarray(v, dtype=float)
+    out = [None, "abc", {"a": 1}, np.zeros((0,) * max(a.ndim, 1)), _with(a, NAN), _with(a, INF),
+           a + 1j, np.array([object()] * a.size, dtype=object).reshape(a.shape)]
+    return out
+
+
+def _fixed_rank_bad(v):
+    a = np.asarray(v, dtype=float)
+    return _array_bad(v) + [a[..., None, None], np.float64(1.5) if a.ndim else a[None, None]]
+
+
+def _square_bad(v):
+    a = np.asarray(v, dtype=float)
+    return _fixed_rank_bad(v) + [np.ones((a.shape[0], a.shape[0] + 1))]
+
+
+def _symmetric_bad(v):
+    a = np.asarray(v, dtype=float)
+    asym = a.copy()
+    asym[0, -1] += 1.0 + abs(a).max()
+    return _square_bad(v) + ([asym] if a.shape[0] > 1 else [])
+
+
+def _psd_bad(v):
+    a = np.asarray(v, dtype=float)
+    shift = 2 * np.abs(np.linalg.eigvalsh(a)).max() + 1
+    return _symmetric_bad(v) + [a - shift * np.eye(len(a))]
+
+
+def _pd_bad(v):
+    a = np.asarray(v, dtype=float)
+    return _psd_bad(v) + [np.zeros_like(a)]
+
+
+def _prob_bad(v):
+    a = np.asarray(v, dtype=float)
+    neg = a.copy()
+    neg[0], neg[-1] = -0.25, neg[-1] + neg[0] + 0.25
+    return _fixed_rank_bad(v) + [neg, a * 2]
+
+
+KINDS: Dict[str, Callable[[Any], list]] = {
+    "array": _fixed_rank_bad,            # an array of a fixed rank
+    "array0": lambda v: [b for b in _fixed_rank_bad(v) if not (isinstance(b, np.ndarray) and b.size == 0)],
+                                         # the same, where an empty array is valid
+    "anyarray": _array_bad,              # an array of any rank (elementwise functions)
+    "anyarray0": lambda v: [b for b in _array_bad(v) if not (isinstance(b, np.ndarray) and b.size == 0)],
+    "square": _square_bad,
+    # the same where complex entries are valid (the mathematics holds over C)
+    "carray": lambda v: [b for b in _fixed_rank_bad(v) if not np.iscomplexobj(b)],
+    "csquare": lambda v: [b for b in _square_bad(v) if not np.iscomplexobj(b)],
+    "symmetric": _symmetric_bad,
+    "psd": _psd_bad,
+    "pd": _pd_bad,
+    "prob": _prob_bad,                   # a probability vector
+    "weights": lambda v: _prob_bad(v)[:-1],   # non-negative masses (any positive total)
+    "size": lambda v: [0, -1, 2.5, 10**12, "3", None, True],
+    "count": lambda v: [-1, 2.5, "3", True],   # an int >= 0 with no upper bound that matters
+    "int": lambda v: [2.5, "3", None, True, 10**12, -10**12],
+    "positive": lambda v: [0.0, -1.0, NAN, INF, "1", None, True],
+    "nonneg": lambda v: [-1.0, NAN, INF, "1", None],
+    "real": lambda v: [NAN, INF, -INF, "1", None, 1j],
+    "probability": lambda v: [-0.1, 1.1, NAN, "0.5", None],
+    "seed": lambda v: [-1, 1.5, "abc", 2**70, True],
+    "rng": lambda v: [-1, 1.5, "abc", [1, 2]],
+    "device": lambda v: ["gpu", "cuda:99", 3] + ([] if torch.cuda.is_available() else ["cuda"]),
+    "choice": lambda v: ["__nope__", 3, None, np.arange(2)],
+    "bool": lambda v: ["yes", 2, None],
+    "mapping": lambda v: [None, 3, "abc", [1, 2]],
+    "iterable": lambda v: [None, 3],
+    "str": lambda v: [3, None, 1.5],
+    "kernel": lambda v: [None, "rbf", 3, np.eye(2)],      # a mlnotes.gp.Kernel
+    "callable": lambda v: [None, 3, "abc"],
+    "ax": lambda v: [None, 3, "abc"],                      # a matplotlib Axes
+    "fig": lambda v: [None, 3, "abc"],                     # a matplotlib Figure
+    "pair": lambda v: [None, "ab", 3, (1.0,), (2.0, 1.0), (NAN, 1.0), (0.0, INF), (1j, 2.0)],
+    "frames": lambda v: [None, 3, [], list(range(1000))],  # values swept by a player
+    # widget controls: a value of the wrong type or outside any slider's range
+    "slider": lambda v: [NAN, INF, -INF, 10**400, -10**400, 1e300, -1e300, "1", None, True,
+                         np.arange(2), 1j],
+    "intslider": lambda v: [NAN, INF, 10**400, -10**400, 10**12, -10**12, 2.5, "1", None, True,
+                            np.arange(2), 1j],
+    "toggle": lambda v: ["yes", 2, None, np.arange(2)],
+}
+
+
+@dataclass
+class Spec:
+    fn: Callable[..., Any]
+    valid: Callable[[], Dict[str, Any]] = dict
+    kinds: Dict[str, str] = field(default_factory=dict)
+    names: Dict[str, str] = field(default_factory=dict)   # argument -> name used in messages
+    check: Optional[Callable[[Any], None]] = None          # replaces the finite-output check
+    optional: frozenset = frozenset()                      # arguments for which None is valid
+
+    def bad_values(self, arg):
+        """The bad values of ``arg``'s kind, built from its valid value."""
+        values = KINDS[self.kinds[arg]](self.valid()[arg])
+        return [v for v in values if not (v is None and arg in self.optional)]
+
+
+def finite_numbers(out) -> bool:
+    """True when every number inside ``out`` (arrays, tuples, lists, dicts) is finite."""
+    if isinstance(out, (bool, np.bool_, str, bytes)) or out is None:
+        return True
+    if isinstance(out, (int, float, complex, np.number)):
+        return bool(np.isfinite(out))
+    if isinstance(out, np.ndarray):
+        return out.dtype.kind not in "fc" or bool(np.all(np.isfinite(out)))
+    if isinstance(out, dict):
+        return all(finite_numbers(v) for v in out.values())
+    if isinstance(out, (tuple, list)):
+        return all(finite_numbers(v) for v in out)
+    return True
+
+
+def _spd(n=4, seed=0):
+    a = np.random.default_rng(seed).normal(size=(n, n))
+    return a @ a.T + n * np.eye(n)
+
+
+def _ax():
+    return plotting.figure()[1]
+
+
+# ----------------------------------------------------------------------------- modules
+#: Every module of the package; the battery fails when one is missing here.
+MODULES = [
+    "mlnotes",
+    "mlnotes.runtime",
+    "mlnotes.data",
+    "mlnotes.plotting",
+    "mlnotes.validate",
+]
+
+#: Public names that take no arguments a user can get wrong, or are constants.
+SKIP_NAMES = {
+    "mlnotes.runtime.Timer.elapsed",
+}
+
+REGISTRY: Dict[str, Spec] = {
+    # mlnotes
+    "mlnotes.setup": Spec(lambda seed: __import__("mlnotes").setup(seed), lambda: {"seed": 0},
+                          {"seed": "seed"}, names={"seed": "n"}),
+    # runtime
+    "mlnotes.runtime.seed": Spec(runtime.seed, lambda: {"n": 3}, {"n": "seed"}),
+    "mlnotes.runtime.rng": Spec(runtime.rng, lambda: {"n": 3}, {"n": "seed"}),
+    "mlnotes.runtime.generator": Spec(runtime.generator, lambda: {"rng": 3, "owner": "f"},
+                                      {"rng": "rng"}),
+    "mlnotes.runtime.device": Spec(runtime.device, lambda: {"prefer": "cpu"},
+                                   {"prefer": "device"}, names={"prefer": "prefer"}),
+    "mlnotes.runtime.available_devices": Spec(runtime.available_devices),
+    "mlnotes.runtime.full_config": Spec(runtime.full_config),
+    "mlnotes.runtime.choose": Spec(runtime.choose, lambda: {"cpu": {"a": 1}, "full": {"a": 2}},
+                                   {"cpu": "mapping", "full": "mapping"}),
+    "mlnotes.runtime.Timer": Spec(runtime.Timer, lambda: {"label": "x", "verbose": False},
+                                  {"label": "str", "verbose": "bool"}, optional=frozenset({"label"})),
+    "mlnotes.runtime.timer": Spec(runtime.timer, lambda: {"label": "x", "verbose": False},
+                                  {"label": "str", "verbose": "bool"}, optional=frozenset({"label"})),
+    "mlnotes.runtime.limit_threads": Spec(runtime.limit_threads, lambda: {"n": 1}, {"n": "size"},
+                                          optional=frozenset({"n"})),
+    "mlnotes.runtime.single_thread": Spec(runtime.single_thread),
+    "mlnotes.runtime.progress": Spec(runtime.progress, lambda: {"iterable": range(3), "total": 3},
+                                     {"iterable": "iterable", "total": "count"}),
+    "mlnotes.runtime.in_colab": Spec(runtime.in_colab),
+    "mlnotes.runtime.describe": Spec(runtime.describe),
+    # data
+    "mlnotes.data.image": Spec(data.image, lambda: {"name": "hopper_gray"}, {"name": "choice"}),
+    "mlnotes.data.digits": Spec(data.digits, lambda: {"return_images": False},
+                                {"return_images": "bool"}),
+    "mlnotes.data.toy2d": Spec(data.toy2d, lambda: {"name": "moons", "n": 50, "seed": 0, "noise": 0.1},
+                               {"name": "choice", "n": "size", "seed": "seed", "noise": "nonneg"},
+                               optional=frozenset({"noise"})),
+    "mlnotes.data.eight_gaussians_params": Spec(data.eight_gaussians_params,
+                                                lambda: {"radius": 2.0, "std": 0.2},
+                                                {"radius": "positive", "std": "positive"}),
+    # plotting
+    "mlnotes.plotting.use_style": Spec(plotting.use_style),
+    "mlnotes.plotting.figure": Spec(plotting.figure, lambda: {"nrows": 1, "ncols": 2, "width": 4.0},
+                                    {"nrows": "size", "ncols": "size", "width": "positive"},
+                                    optional=frozenset({"width"})),
+    "mlnotes.plotting.label": Spec(plotting.label, lambda: {"ax": _ax(), "xlabel": "x"},
+                                   {"ax": "iterable", "xlabel": "str"}),
+    "mlnotes.plotting.imshow_gray": Spec(plotting.imshow_gray,
+                                         lambda: {"ax": _ax(), "img": np.eye(4)},
+                                         {"ax": "iterable", "img": "array"}),
+    "mlnotes.plotting.show": Spec(plotting.show, lambda: {"fig": plotting.figure()[0]},
+                                  {"fig": "iterable"}),
+    # validate: the validators themselves refuse every bad value of their kind
+    "mlnotes.validate.as_array": Spec(validate.as_array,
+                                      lambda: {"x": np.ones((2, 3)), "name": "A", "func": "f", "ndim": 2},
+                                      {"x": "array"}, names={"x": "A"}),
+    "mlnotes.validate.as_square": Spec(validate.as_square, lambda: {"x": np.eye(3), "name": "A", "func": "f"},
+                                       {"x": "square"}, names={"x": "A"}),
+    "mlnotes.validate.as_symmetric": Spec(validate.as_symmetric,
+                                          lambda: {"x": _spd(), "name": "A", "func": "f"},
+                                          {"x": "symmetric"}, names={"x": "A"}),
+    "mlnotes.validate.as_psd": Spec(validate.as_psd, lambda: {"x": _spd(), "name": "A", "func": "f"},
+                                    {"x": "psd"}, names={"x": "A"}),
+    "mlnotes.validate.as_prob_vector": Spec(validate.as_prob_vector,
+                                            lambda: {"p": np.array([0.2, 0.3, 0.5]), "name": "p", "func": "f"},
+                                            {"p": "prob"}),
+    "mlnotes.validate.as_int": Spec(validate.as_int, lambda: {"v": 3, "name": "k", "func": "f",
+                                                              "lo": 0, "hi": 10}, {"v": "int"}, names={"v": "k"}),
+    "mlnotes.validate.as_size": Spec(validate.as_size, lambda: {"v": 3, "name": "n", "func": "f"},
+                                     {"v": "size"}, names={"v": "n"}),
+    "mlnotes.validate.as_float": Spec(validate.as_float, lambda: {"v": 0.5, "name": "t", "func": "f"},
+                                      {"v": "real"}, names={"v": "t"}),
+    "mlnotes.validate.as_positive": Spec(validate.as_positive, lambda: {"v": 0.5, "name": "s", "func": "f"},
+                                         {"v": "positive"}, names={"v": "s"}),
+    "mlnotes.validate.as_probability": Spec(validate.as_probability,
+                                            lambda: {"v": 0.5, "name": "q", "func": "f"},
+                                            {"v": "probability"}, names={"v": "q"}),
+    "mlnotes.validate.as_shape": Spec(validate.as_shape, lambda: {"shape": (2, 3), "name": "shape", "func": "f"},
+                                      {"shape": "size"}),
+    "mlnotes.validate.as_seed": Spec(validate.as_seed, lambda: {"v": 3, "name": "seed", "func": "f"},
+                                     {"v": "seed"}, names={"v": "seed"}),
+    "mlnotes.validate.as_choice": Spec(validate.as_choice,
+                                       lambda: {"v": "a", "name": "mode", "func": "f", "allowed": ("a", "b")},
+                                       {"v": "choice"}, names={"v": "mode"}),
+    "mlnotes.validate.as_bool": Spec(validate.as_bool, lambda: {"v": True, "name": "flag", "func": "f"},
+                                     {"v": "bool"}, names={"v": "flag"}),
+    "mlnotes.validate.as_device": Spec(validate.as_device, lambda: {"v": "cpu", "name": "device", "func": "f"},
+                                       {"v": "device"}, names={"v": "device"}),
+}
+
+
+# ----------------------------------------------------------------------------- helpers
+_INSTANCES: Dict[str, Any] = {}
+
+
+def _once(key, factory):
+    """One shared instance per key (widgets are costly to build; their state is re-set)."""
+    if key not in _INSTANCES:
+        _INSTANCES[key] = factory()
+    return _INSTANCES[key]
+
+
+def _ax3d():
+    return plotting.figure(subplot_kw={"projection": "3d"})[1]
+
+
+def _grid():
+    g = np.linspace(-1.0, 1.0, 5)
+    return np.meshgrid(g, g)
+
+
+# ----------------------------------------------------------------------------- plotting (appended functions)
+REGISTRY.update({
+    "mlnotes.plotting.frequency_tree": Spec(
+        plotting.frequency_tree,
+        lambda: {"ax": _ax(), "root": "100", "children": ["10", "90"], "leaves": [["9", "1"], ["9", "81"]]},
+        {"ax": "ax", "root": "str", "children": "iterable", "leaves": "iterable"}),
+    "mlnotes.plotting.quiver_field": Spec(
+        plotting.quiver_field,
+        lambda: {"ax": _ax(), "vy": np.ones((6, 6)), "vx": np.zeros((6, 6)), "step": 2, "longest": 3.0},
+        {"ax": "ax", "vy": "array", "vx": "array", "step": "size", "longest": "positive"}),
+    "mlnotes.plotting.surface3d": Spec(
+        plotting.surface3d,
+        lambda: {"ax": _ax3d(), "X": _grid()[0], "Y": _grid()[1], "Z": _grid()[0] ** 2, "title": "t",
+                 "zlabel": "f", "elev": 20.0, "azim": 30.0, "levels": 5},
+        {"ax": "ax", "X": "array", "Y": "array", "Z": "array", "title": "str", "zlabel": "str",
+         "elev": "real", "azim": "real", "levels": "size"}),
+    "mlnotes.plotting.code_tree": Spec(
+        plotting.code_tree,
+        lambda: {"ax": _ax(), "code": {"a": "0", "b": "10", "c": "11"},
+                 "probs": {"a": 0.5, "b": 0.25, "c": 0.25}},
+        {"ax": "ax", "code": "mapping", "probs": "mapping"}),
+    "mlnotes.plotting.gp_band": Spec(
+        plotting.gp_band,
+        lambda: {"ax": _ax(), "x": np.linspace(0, 1, 5), "mean": np.zeros(5), "sd": np.ones(5),
+                 "samples": np.zeros((2, 5)), "x_obs": np.array([0.5]), "y_obs": np.array([0.1]),
+                 "title": "t"},
+        {"ax": "ax", "x": "array", "mean": "array", "sd": "array", "x_obs": "array", "y_obs": "array",
+         "title": "str"}, optional=frozenset({"x_obs", "y_obs"})),
+    "mlnotes.plotting.score_quiver": Spec(
+        plotting.score_quiver,
+        lambda: {"ax": _ax(), "points": np.ones((4, 2)), "field": np.ones((4, 2)), "label_text": "s",
+                 "longest": 2.0},
+        {"ax": "ax", "points": "array", "field": "array", "label_text": "str", "longest": "positive"}),
+})
+
+
+# ----------------------------------------------------------------------------- gp, info
+_X1 = np.linspace(-1.0, 1.0, 6)
+
+
+def _kernel_specs():
+    """Each kernel class: its constructor, the inherited ``diag`` and ``to_sklearn``."""
+    classes = {
+        "Kernel": (lambda **kw: gp.RBF(), {}, {}),
+        "RBF": (gp.RBF, {"length_scale": 0.5, "variance": 2.0}, {"length_scale": "positive", "variance": "positive"}),
+        "Laplace": (gp.Laplace, {"length_scale": 0.5, "variance": 2.0},
+                    {"length_scale": "positive", "variance": "positive"}),
+        "Linear": (gp.Linear, {"variance": 2.0, "bias": 0.5}, {"variance": "positive", "bias": "nonneg"}),
+        "Periodic": (gp.Periodic, {"length_scale": 0.5, "period": 2.0, "variance": 2.0},
+                     {"length_scale": "positive", "period": "positive", "variance": "positive"}),
+        "Polynomial": (gp.Polynomial, {"degree": 2, "offset": 1.0, "variance": 2.0},
+                       {"degree": "size", "offset": "nonneg", "variance": "positive"}),
+        "Constant": (gp.Constant, {"value": 2.0}, {"value": "positive"}),
+        "Sum": (gp.Sum, {"k1": gp.RBF(), "k2": gp.Linear()}, {"k1": "kernel", "k2": "kernel"}),
+        "Product": (gp.Product, {"k1": gp.RBF(), "k2": gp.Linear()}, {"k1": "kernel", "k2": "kernel"}),
+    }
+    out = {}
+    for name, (cls, valid, kinds) in classes.items():
+        q = f"mlnotes.gp.{name}"
+        if name == "Kernel":
+            out[q] = Spec(gp.Kernel)
+        else:
+            out[q] = Spec(cls, (lambda v=valid: dict(v)), kinds)
+        out[q + ".diag"] = Spec(lambda x, cls=cls, v=valid: cls(**v).diag(x), lambda: {"x": _X1}, {"x": "array0"})
+        out[q + ".to_sklearn"] = Spec(lambda cls=cls, v=valid: cls(**v).to_sklearn())
+    return out
+
+
+MODULES += ["mlnotes.gp", "mlnotes.info"]
+REGISTRY.update(_kernel_specs())
+REGISTRY.update({
+    "mlnotes.gp.make_kernel": Spec(gp.make_kernel, lambda: {"spec": "rbf+periodic", "length_scale": 0.5,
+                                                            "variance": 2.0, "period": 1.5},
+                                   {"spec": "choice", "length_scale": "positive", "variance": "positive",
+                                    "period": "positive"}),
+    "mlnotes.gp.kernel_matrix": Spec(gp.kernel_matrix, lambda: {"kernel": gp.RBF(), "x1": _X1, "x2": _X1[:3]},
+                                     {"kernel": "kernel", "x1": "array0", "x2": "array0"},
+                                     optional=frozenset({"x2"})),
+    "mlnotes.gp.cholesky": Spec(gp.cholesky, lambda: {"K": _spd(), "jitter": 0.0, "max_jitter": 1e-4,
+                                                      "what": "matrix", "scale": 1.0},
+                                {"K": "psd", "jitter": "nonneg", "max_jitter": "positive", "what": "str",
+                                 "scale": "positive"}, optional=frozenset({"scale"})),
+    "mlnotes.gp.prior_cholesky": Spec(gp.prior_cholesky, lambda: {"x": _X1, "kernel": gp.RBF(), "jitter": 1e-10,
+                                                                  "max_jitter": 1e-4},
+                                      {"x": "array", "kernel": "kernel", "jitter": "nonneg",
+                                       "max_jitter": "positive"}),
+    "mlnotes.gp.sample_prior": Spec(gp.sample_prior, lambda: {"x": _X1, "kernel": gp.RBF(), "n_samples": 2,
+                                                              "rng": 0, "jitter": 1e-10, "chol": None},
+                                    {"x": "array", "kernel": "kernel", "n_samples": "size", "rng": "rng",
+                                     "jitter": "nonneg"}),
+    "mlnotes.gp.posterior": Spec(gp.posterior, lambda: {"x_train": _X1[:3], "y_train": np.ones(3), "x_test": _X1,
+                                                        "kernel": gp.RBF(), "noise": 0.01, "jitter": 0.0},
+                                 {"x_train": "array", "y_train": "array", "x_test": "array", "kernel": "kernel",
+                                  "noise": "nonneg", "jitter": "nonneg"}),
+    "mlnotes.gp.sample_posterior": Spec(gp.sample_posterior,
+                                        lambda: {"x_train": _X1[:3], "y_train": np.ones(3), "x_test": _X1,
+                                                 "kernel": gp.RBF(), "n_samples": 2, "rng": 0, "noise": 0.01,
+                                                 "jitter": 1e-10},
+                                        {"x_train": "array", "y_train": "array", "x_test": "array",
+                                         "kernel": "kernel", "n_samples": "size", "rng": "rng",
+                                         "noise": "nonneg", "jitter": "nonneg"}),
+    "mlnotes.gp.log_marginal_likelihood": Spec(gp.log_marginal_likelihood,
+                                               lambda: {"x_train": _X1[:3], "y_train": np.ones(3),
+                                                        "kernel": gp.RBF(), "noise": 0.01},
+                                               {"x_train": "array", "y_train": "array", "kernel": "kernel",
+                                                "noise": "nonneg"}),
+    "mlnotes.gp.random_fourier_features": Spec(gp.random_fourier_features,
+                                               lambda: {"x": _X1, "n_features": 8, "length_scale": 0.5,
+                                                        "variance": 2.0, "rng": 0},
+                                               {"x": "array", "n_features": "size", "length_scale": "positive",
+                                                "variance": "positive", "rng": "rng"}),
+    # info
+    "mlnotes.info.entropy": Spec(info.entropy, lambda: {"p": np.array([0.2, 0.3, 0.5]), "base": 2.0},
+                                 {"p": "prob", "base": "positive"}, optional=frozenset({"base"})),
+    "mlnotes.info.cross_entropy": Spec(info.cross_entropy,
+                                       lambda: {"p": np.array([0.2, 0.3, 0.5]), "q": np.array([0.4, 0.4, 0.2]),
+                                                "base": 2.0},
+                                       {"p": "prob", "q": "prob", "base": "positive"},
+                                       optional=frozenset({"base"})),
+    "mlnotes.info.kl_divergence": Spec(info.kl_divergence,
+                                       lambda: {"p": np.array([0.2, 0.3, 0.5]), "q": np.array([0.4, 0.4, 0.2]),
+                                                "base": 2.0},
+                                       {"p": "prob", "q": "prob", "base": "positive"},
+                                       optional=frozenset({"base"})),
+})
+
+
+# ----------------------------------------------------------------------------- widgets
+def _bind(get, meth):
+    """``getattr(get(), meth)(**kwargs)`` as a keyword-only callable for a Spec."""
+    def call(**kwargs):
+        return getattr(get(), meth)(**kwargs)
+    call.__name__ = meth
+    return call
+
+
+def _widget_specs(qual, cls, factory, ctor, ctor_kinds, state, control_kinds, compute,
+                  player=None, ctor_optional=frozenset(), names=None):
+    """Specs of a widget class: its constructor, the state methods (``validate``,
+    ``figure``, ``update``, ``widget``) with every control perturbed, ``defaults``,
+    ``draw``, ``player`` and the compute methods ``{name: (valid, kinds, optional)}``."""
+    def get():
+        return _once(qual, factory)
+
+    names = names or {}
+    out = {qual: Spec(cls, ctor, ctor_kinds, optional=ctor_optional)}
+    for meth in ("validate", "figure", "update", "widget"):
+        out[f"{qual}.{meth}"] = Spec(_bind(get, meth), (lambda: dict(state)), dict(control_kinds))
+    out[f"{qual}.defaults"] = Spec(_bind(get, "defaults"))
+    out[f"{qual}.busy_message"] = Spec(_bind(get, "busy_message"), lambda: {"state": dict(state)},
+                                       {"state": "mapping"})
+    out[f"{qual}.frame"] = Spec(lambda: (get().figure(**state), get().frame())[1])
+    out[f"{qual}.encode_frame"] = Spec(lambda: (get().figure(**state), get().draw(), get().encode_frame())[2])
+    out[f"{qual}.draw"] = Spec(lambda: (get().figure(**state), get().draw())[1])
+    param, values = player
+    out[f"{qual}.player"] = Spec(
+        _bind(get, "player"), lambda: {"param": param, "values": list(values), "fps": 4.0, "dpi": 20},
+        {"param": "choice", "values": "frames", "fps": "positive", "dpi": "size"},
+        optional=frozenset({"values"}))   # None: the default sweep
+    for meth, (valid, kinds, *opt) in compute.items():
+        out[f"{qual}.{meth}"] = Spec(_bind(get, meth), (lambda v=valid: dict(v)), kinds,
+                                     optional=frozenset(opt[0]) if opt else frozenset(),
+                                     names=dict(names.get(meth, {})))
+    return out
+
+
+def _widget_modules():
+    from mlnotes.widgets import base, clt, gp as wgp, matrix_map, stable, svd  # noqa: PLC0415
+    from mlnotes.widgets import diffusion as wdiff, ot as wot  # noqa: PLC0415
+    return base, clt, wgp, matrix_map, stable, svd, wdiff, wot
+
+
+_base, _wclt, _wgp, _wmm, _wstable, _wsvd, _wdiff, _wot = _widget_modules()
+
+MODULES += ["mlnotes.widgets", "mlnotes.widgets.base", "mlnotes.widgets.clt", "mlnotes.widgets.diffusion",
+            "mlnotes.widgets.gp", "mlnotes.widgets.matrix_map", "mlnotes.widgets.ot", "mlnotes.widgets.stable",
+            "mlnotes.widgets.svd"]
+
+_MM = {"a": 1.0, "b": 0.5, "c": -0.5, "d": 2.0}
+_MMK = {k: "slider" for k in _MM}
+_ALPHA = {"alpha": 1.5, "beta": 0.2}
+_ALPHAK = {"alpha": "slider", "beta": "slider"}
+
+# controls (base): constructors, validate and make
+REGISTRY.update({
+    "mlnotes.widgets.base.Control": Spec(_base.Control),
+    "mlnotes.widgets.base.Control.validate": Spec(
+        lambda name, value: _base.IntSlider(0, 10, 5).validate(name, value), lambda: {"name": "k", "value": 3},
+        {"name": "str", "value": "intslider"}, names={"value": "k"}),
+    "mlnotes.widgets.base.Control.make": Spec(
+        lambda name, value: _base.IntSlider(0, 10, 5).make(name, value), lambda: {"name": "k", "value": 3},
+        {"name": "str", "value": "intslider"}, names={"value": "k"}),
+    "mlnotes.widgets.base.IntSlider": Spec(_base.IntSlider, lambda: {"min": 0, "max": 10, "default": 5, "step": 1,
+                                                                     "description": "k"},
+                                           {"min": "int", "max": "int", "default": "int", "step": "size",
+                                            "description": "str"}),
+    "mlnotes.widgets.base.FloatSlider": Spec(_base.FloatSlider, lambda: {"min": 0.5, "max": 2.0, "default": 1.0,
+                                                                         "step": 0.1, "log": True,
+                                                                         "description": "s"},
+                                             {"min": "positive", "max": "positive", "default": "positive",
+                                              "step": "positive", "log": "bool", "description": "str"},
+                                             optional=frozenset({"step"})),
+    "mlnotes.widgets.base.Choice": Spec(_base.Choice, lambda: {"options": ["a", "b"], "default": "a",
+                                                               "description": "c"},
+                                        {"options": "iterable", "default": "choice", "description": "str"}),
+    "mlnotes.widgets.base.Toggle": Spec(_base.Toggle, lambda: {"default": True, "description": "t"},
+                                        {"default": "toggle", "description": "str"}),
+    "mlnotes.widgets.base.Player": Spec(_base.Player, lambda: {"markup": "<div></div>", "n_frames": 2,
+                                                               "param": "k"},
+                                        {"markup": "str", "n_frames": "size", "param": "str"}),
+    "mlnotes.widgets.base.Widget": Spec(_base.Widget),
+})
+for _cls, _valid, _kind in ((_base.IntSlider, {"min": 0, "max": 10, "default": 5}, "intslider"),
+                            (_base.FloatSlider, {"min": 0.0, "max": 2.0, "default": 1.0}, "slider"),
+                            (_base.Choice, {"options": ["a", "b"], "default": "a"}, "choice"),
+                            (_base.Toggle, {"default": True}, "toggle")):
+    _q = f"mlnotes.widgets.base.{_cls.__name__}"
+    _v0 = {"choice": "b", "toggle": False}.get(_kind, 1)
+    for _m in ("validate", "make"):
+        REGISTRY[f"{_q}.{_m}"] = Spec(
+            (lambda name, value, c=_cls, v=_valid, m=_m: getattr(c(**v), m)(name, value)),
+            (lambda v0=_v0: {"name": "ctl", "value": v0}), {"name": "str", "value": _kind},
+            names={"value": "ctl"})
+
+# the base Widget's methods, driven through the cheapest concrete widget
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.base.Widget", _base.Widget, lambda: _wmm.MatrixMapWidget(n_circle=41), dict, {},
+    _MM, _MMK, {}, player=("a", [0.5, 1.0])))
+REGISTRY["mlnotes.widgets.base.Widget"] = Spec(_base.Widget)
+
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.matrix_map.MatrixMapWidget", _wmm.MatrixMapWidget, lambda: _wmm.MatrixMapWidget(n_circle=41),
+    lambda: {"n_circle": 41}, {"n_circle": "size"}, _MM, _MMK,
+    {**{m: (_MM, _MMK) for m in ("matrix", "square", "circle", "grid_lines", "eigen_directions", "summary",
+                                 "limit")},
+     "apply": ({**_MM, "points": np.ones((2, 3))}, {**_MMK, "points": "array"})},
+    player=("a", [0.5, 1.0])))
+
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.svd.SVDCompression", _wsvd.SVDCompression, lambda: _wsvd.SVDCompression(),
+    lambda: {"custom": np.random.default_rng(0).uniform(size=(8, 8)), "k": 4}, {"custom": "array", "k": "size"},
+    {"image": "mri", "k": 5, "log_scale": True}, {"image": "choice", "k": "intslider", "log_scale": "toggle"},
+    {"image": ({"name": "mri"}, {"name": "choice"}),
+     "max_rank": ({"name": "mri"}, {"name": "choice"}),
+     "compressor": ({"name": "mri"}, {"name": "choice"}, {"name"}),
+     "reconstruct": ({"k": 5, "image": "mri", "clip": True}, {"k": "intslider", "image": "choice", "clip": "bool"},
+                     {"image"}),
+     "stats": ({"k": 5, "image": "mri"}, {"k": "intslider", "image": "choice"}, {"image"})},
+    player=("k", [1, 5]), ctor_optional=frozenset({"custom"}),
+    names={m: {"name": "image"} for m in ("image", "max_rank", "compressor")}))
+
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.stable.StableExplorer", _wstable.StableExplorer,
+    lambda: _wstable.StableExplorer(n_samples=400, n_points=41, precompute=False),
+    lambda: {"n_samples": 200, "x_max": 5.0, "n_points": 21, "seed": 0, "precompute": False},
+    {"n_samples": "size", "x_max": "positive", "n_points": "size", "seed": "seed", "precompute": "bool"},
+    _ALPHA, _ALPHAK,
+    {"slider_alphas": ({}, {}),
+     **{m: (_ALPHA, _ALPHAK) for m in ("density", "samples", "histogram", "outside_fraction", "tail")},
+     "precompute": ({"alphas": np.array([1.5, 1.2]), "betas": np.array([0.0])}, {"alphas": "array0",
+                                                                                 "betas": "array0"}),
+     "tail_asymptote": ({"alpha": 1.5}, {"alpha": "slider"})},
+    player=("alpha", [1.0, 1.5])))
+REGISTRY["mlnotes.widgets.stable.tail_constant"] = Spec(_wstable.tail_constant, lambda: {"alpha": 1.5},
+                                                        {"alpha": "slider"})
+
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.clt.CLTExplorer", _wclt.CLTExplorer, lambda: _wclt.CLTExplorer(reps=400, n_max=32),
+    lambda: {"reps": 200, "n_max": 16, "seed": 0}, {"reps": "size", "n_max": "size", "seed": "seed"},
+    {"n": 4, "dist": "exponential"}, {"n": "intslider", "dist": "choice"},
+    {**{m: ({"n": 4, "dist": "exponential"}, {"n": "intslider", "dist": "choice"})
+        for m in ("z_values", "histogram", "ks")},
+     "ks_curve": ({"dist": "exponential"}, {"dist": "choice"}),
+     "noise_level": ({}, {})},
+    player=("n", [1, 4])))
+
+_GPS = {"kernel": "rbf", "length_scale": 1.0, "variance": 1.0, "period": 3.0, "noise": 0.01, "n_obs": 5, "seed": 0}
+_GPK = {"kernel": "choice", "length_scale": "slider", "variance": "slider", "period": "slider", "noise": "slider",
+        "n_obs": "intslider", "seed": "intslider"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.gp.GPWidget", _wgp.GPWidget, lambda: _wgp.GPWidget(n_grid=50),
+    lambda: {"n_grid": 50, "n_samples": 3, "x_range": (-2.0, 2.0), "draws_seed": 0, "max_obs": 10},
+    {"n_grid": "size", "n_samples": "size", "x_range": "pair", "draws_seed": "seed", "max_obs": "size"},
+    _GPS, _GPK,
+    {"kernel": (_GPS, _GPK), "compute": (_GPS, _GPK),
+     "observations": ({"n_obs": 5, "seed": 1, "noise": 0.01}, {"n_obs": "intslider", "seed": "intslider",
+                                                              "noise": "slider"})},
+    player=("length_scale", [0.5, 1.0])))
+REGISTRY["mlnotes.widgets.gp.hidden_function"] = Spec(_wgp.hidden_function, lambda: {"x": np.linspace(0, 1, 5)},
+                                                      {"x": "anyarray0"})
+
+_DS = {"dataset": "eight_gaussians", "schedule": "linear", "t": 100, "score": True}
+_DSK = {"dataset": "choice", "schedule": "choice", "t": "intslider", "score": "toggle"}
+_DC = {"dataset": "eight_gaussians", "schedule": "linear"}
+_DCK = {"dataset": "choice", "schedule": "choice"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.diffusion.DiffusionSteps", _wdiff.DiffusionSteps,
+    lambda: _wdiff.DiffusionSteps(n=200, train_steps=150, grid=6, seed=0),
+    lambda: {"runs": {}, "trajectories": {}, "n": 100, "train_steps": 10, "grid": 4, "seed": 0},
+    {"runs": "mapping", "trajectories": "mapping", "n": "size", "train_steps": "size", "grid": "size",
+     "seed": "seed"},
+    _DS, _DSK,
+    {"run": (_DC, _DCK),
+     **{m: ({**_DC, "t": 100}, {**_DCK, "t": "intslider"}) for m in ("forward_samples", "reverse_samples",
+                                                                   "score_field")},
+     "curves": ({"schedule": "linear"}, {"schedule": "choice"})},
+    player=("t", [0, 500]), ctor_optional=frozenset({"runs", "trajectories"})))
+
+_OTS = {"source": "moons", "target": "eight_gaussians", "n": 40, "eps": 0.1, "t": 0.5, "view": "plan lines"}
+_OTK = {"source": "choice", "target": "choice", "n": "intslider", "eps": "slider", "t": "slider", "view": "choice"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.ot.TransportExplorer", _wot.TransportExplorer, lambda: _wot.TransportExplorer(n=40),
+    lambda: {"source": "moons", "target": "ring", "n": 40, "seed": 0},
+    {"source": "choice", "target": "choice", "n": "intslider", "seed": "seed"},
+    _OTS, _OTK,
+    {"problem": ({"source": "moons", "target": "ring", "n": 40}, {"source": "choice", "target": "choice",
+                                                                 "n": "intslider"}),
+     "solve": ({"source": "moons", "target": "ring", "n": 40, "eps": 0.1},
+               {"source": "choice", "target": "choice", "n": "intslider", "eps": "slider"}),
+     "displacement": ({"t": 0.5, **{k: v for k, v in _OTS.items() if k != "t"}}, _OTK),
+     "mixture": ({"t": 0.5, **{k: v for k, v in _OTS.items() if k != "t"}}, _OTK),
+     "density_1d": ({**_OTS, "source": "1d gaussian", "target": "1d two bumps"}, _OTK),
+     "numbers": (_OTS, _OTK)},
+    player=("t", [0.0, 1.0])))
+
+
+# ----------------------------------------------------------------------------- prob, linalg
+from mlnotes import prob  # noqa: E402
+from mlnotes.linalg import decomp, maps, matfun, norms, spectral  # noqa: E402
+from mlnotes.linalg import svd as lsvd  # noqa: E402
+
+MODULES += ["mlnotes.prob", "mlnotes.linalg", "mlnotes.linalg.decomp", "mlnotes.linalg.maps",
+            "mlnotes.linalg.matfun", "mlnotes.linalg.norms", "mlnotes.linalg.spectral", "mlnotes.linalg.svd"]
+
+_P3 = np.array([0.2, 0.3, 0.5])
+_U = np.linspace(-1.2, 1.2, 7)
+_A3 = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+_IMG = np.random.default_rng(1).uniform(size=(6, 5))
+_A2 = np.array([[2.0, 1.0], [1.0, 3.0]])
+
+REGISTRY.update({
+    "mlnotes.prob.check_prob_vector": Spec(prob.check_prob_vector, lambda: {"p": _P3, "name": "p", "owner": "f",
+                                                                            "atol": 1e-9},
+                                           {"p": "prob", "name": "str", "owner": "str", "atol": "nonneg"}),
+    "mlnotes.prob.softmax": Spec(prob.softmax, lambda: {"z": np.array([1.0, 2.0, 3.0]), "axis": -1},
+                                 {"z": "anyarray", "axis": "int"}),
+    "mlnotes.prob.log_softmax": Spec(prob.log_softmax, lambda: {"z": np.array([1.0, 2.0, 3.0]), "axis": -1},
+                                     {"z": "anyarray", "axis": "int"}),
+    "mlnotes.prob.stable_pdf": Spec(prob.stable_pdf, lambda: {"x": _U, "alpha": 1.5, "beta": 0.3},
+                                    {"x": "anyarray0", "alpha": "slider", "beta": "slider"}),
+    "mlnotes.prob.stable_rvs": Spec(prob.stable_rvs, lambda: {"alpha": 1.5, "beta": 0.3, "size": 5, "rng": 0},
+                                    {"alpha": "slider", "beta": "slider", "size": "size", "rng": "rng"}),
+    "mlnotes.prob.stable_from_uniforms": Spec(prob.stable_from_uniforms,
+                                              lambda: {"alpha": 1.5, "beta": 0.3, "v": _U,
+                                                       "w": np.linspace(0.5, 2.0, 7)},
+                                              {"alpha": "slider", "beta": "slider", "v": "anyarray",
+                                               "w": "anyarray"}),
+    "mlnotes.prob.standardized_means": Spec(prob.standardized_means,
+                                            lambda: {"draws": np.ones((4, 10)), "n": 5, "mean": 1.0, "std": 2.0},
+                                            {"draws": "array", "n": "size", "mean": "real", "std": "positive"}),
+    "mlnotes.prob.ks_distance_normal": Spec(prob.ks_distance_normal, lambda: {"z": _U, "assume_sorted": True},
+                                            {"z": "array", "assume_sorted": "bool"}),
+    # linalg
+    "mlnotes.linalg.decomp.forward_substitution": Spec(decomp.forward_substitution,
+                                                       lambda: {"L": np.tril(_A3), "b": np.ones(3),
+                                                                "unit_diagonal": False},
+                                                       {"L": "csquare", "b": "carray", "unit_diagonal": "bool"},
+                                                       names={"L": "L"}),
+    "mlnotes.linalg.decomp.cholesky": Spec(decomp.cholesky, lambda: {"A": _A3}, {"A": "pd"}),
+    "mlnotes.linalg.decomp.lu": Spec(decomp.lu, lambda: {"A": _A3}, {"A": "square"}),
+    "mlnotes.linalg.decomp.det_cofactor": Spec(decomp.det_cofactor, lambda: {"A": _A3}, {"A": "csquare"}),
+    "mlnotes.linalg.decomp.adjugate": Spec(decomp.adjugate, lambda: {"A": _A3}, {"A": "csquare"}),
+    "mlnotes.linalg.decomp.pinv_svd": Spec(decomp.pinv_svd, lambda: {"A": _A3[:, :2], "rtol": 1e-12},
+                                           {"A": "carray", "rtol": "nonneg"}, optional=frozenset({"rtol"})),
+    "mlnotes.linalg.maps.grad": Spec(maps.grad, lambda: {"f": _IMG, "h": 0.5}, {"f": "array", "h": "positive"}),
+    "mlnotes.linalg.maps.warp_bilinear": Spec(maps.warp_bilinear,
+                                              lambda: {"f": _IMG, "phi": np.stack(np.meshgrid(np.arange(5.0),
+                                                                                              np.arange(6.0)))[::-1]},
+                                              {"f": "array", "phi": "anyarray"}),   # positions of any shape
+    "mlnotes.linalg.maps.row_echelon": Spec(maps.row_echelon, lambda: {"A": _A3[:2], "tol": 1e-10},
+                                            {"A": "array", "tol": "nonneg"}, optional=frozenset({"tol"})),
+    "mlnotes.linalg.maps.rank_gauss": Spec(maps.rank_gauss, lambda: {"A": _A3[:2], "tol": 1e-10},
+                                           {"A": "array", "tol": "nonneg"}, optional=frozenset({"tol"})),
+    "mlnotes.linalg.matfun.expm_series": Spec(matfun.expm_series, lambda: {"A": _A3 / 4, "terms": 20, "squarings": 2},
+                                              {"A": "csquare", "terms": "size", "squarings": "count"},
+                                              optional=frozenset({"squarings"})),
+    "mlnotes.linalg.norms.rotation2d": Spec(norms.rotation2d, lambda: {"theta": 0.3}, {"theta": "real"}),
+    "mlnotes.linalg.norms.householder": Spec(norms.householder, lambda: {"v": np.array([1.0, 2.0, 2.0])},
+                                             {"v": "array"}),
+    "mlnotes.linalg.spectral.eig2x2": Spec(spectral.eig2x2, lambda: {"A": _A2}, {"A": "square"}),
+    "mlnotes.linalg.spectral.definiteness": Spec(spectral.definiteness, lambda: {"A": _A2, "tol": 1e-10},
+                                                 {"A": "symmetric", "tol": "nonneg"}, optional=frozenset({"tol"})),
+    "mlnotes.linalg.spectral.quadratic_form": Spec(spectral.quadratic_form,
+                                                   lambda: {"A": _A2, "X": np.ones((2, 4)), "b": np.ones(2),
+                                                            "c": 1.0},
+                                                   {"A": "square", "X": "array", "b": "array", "c": "real"},
+                                                   optional=frozenset({"b"})),
+    "mlnotes.linalg.spectral.quadratic_form_grid": Spec(spectral.quadratic_form_grid,
+                                                        lambda: {"A": _A2, "b": np.ones(2), "c": 1.0, "lim": 2.0,
+                                                                 "n": 5},
+                                                        {"A": "square", "b": "array", "c": "real",
+                                                         "lim": "positive", "n": "size"},
+                                                        optional=frozenset({"b"})),
+    "mlnotes.linalg.svd.check_image": Spec(lsvd.check_image, lambda: {"image": _IMG, "name": "image"},
+                                           {"image": "array", "name": "str"}),
+    "mlnotes.linalg.svd.check_rank": Spec(lsvd.check_rank, lambda: {"k": 2, "max_rank": 5, "name": "k"},
+                                          {"k": "size", "max_rank": "size", "name": "str"}),
+    "mlnotes.linalg.svd.svd_storage": Spec(lsvd.svd_storage, lambda: {"m": 6, "n": 5, "k": 2, "channels": 1},
+                                           {"m": "size", "n": "size", "k": "size", "channels": "size"}),
+    "mlnotes.linalg.svd.SVDStats": Spec(lambda: lsvd.SVDCompressor(_IMG).stats(2)),   # a record made by stats()
+    "mlnotes.linalg.svd.SVDCompressor": Spec(lsvd.SVDCompressor, lambda: {"image": _IMG, "value_range": (0.0, 1.0)},
+                                             {"image": "array", "value_range": "pair"}),
+    "mlnotes.linalg.svd.SVDCompressor.reconstruct": Spec(
+        lambda k, clip: _once("svdc", lambda: lsvd.SVDCompressor(_IMG)).reconstruct(k, clip=clip),
+        lambda: {"k": 2, "clip": True}, {"k": "size", "clip": "bool"}),
+    "mlnotes.linalg.svd.SVDCompressor.stats": Spec(
+        lambda k: _once("svdc", lambda: lsvd.SVDCompressor(_IMG)).stats(k), lambda: {"k": 2}, {"k": "size"}),
+    "mlnotes.linalg.svd.SVDCompressor.energy_curve": Spec(
+        lambda: _once("svdc", lambda: lsvd.SVDCompressor(_IMG)).energy_curve()),
+    "mlnotes.linalg.svd.SVDCompressor.error_image": Spec(
+        lambda k, approx: _once("svdc", lambda: lsvd.SVDCompressor(_IMG)).error_image(k, approx=approx),
+        lambda: {"k": 2, "approx": None}, {"k": "size", "approx": "array"}, optional=frozenset({"approx"})),
+})
+
+
+# ----------------------------------------------------------------------------- diffusion
+from mlnotes import diffusion as dfn  # noqa: E402
+
+MODULES += ["mlnotes.diffusion"]
+
+_T = 50
+_X0 = np.random.default_rng(2).normal(size=(4, 2))
+_EPS = np.random.default_rng(3).normal(size=(4, 2))
+_MEANS = np.array([[1.0, 0.0], [-1.0, 0.0]])
+
+
+def _sch():
+    return _once("schedule", lambda: dfn.make_schedule("linear", _T))
+
+
+def _den():
+    import torch as _torch  # noqa: PLC0415
+    _torch.manual_seed(0)
+    return _once("denoiser", lambda: dfn.Denoiser(2, hidden=16, depth=2, emb_dim=8))
+
+
+def _small_cfg():
+    return dict(dfn.CONFIGS["toy"]["cpu"], steps=12, n_train=200, n_eval=50, hidden=16, depth=2, emb_dim=8, T=_T,
+                batch_size=32, device="cpu", full=False)
+
+
+def _fitted():
+    return _once("fit", lambda: dfn.fit(_small_cfg(), seed=0, progress=False, verbose=False))
+
+
+def _score0(x):
+    return -np.asarray(x)
+
+
+def _score_lvl(x, i):
+    return -np.asarray(x)
+
+
+_SCH_METHODS = {
+    "q_sample": ({"x0": _X0, "t": 10, "noise": _EPS}, {"x0": "array", "t": "int", "noise": "array"}),
+    "q_step": ({"x_prev": _X0, "t": 10, "noise": _EPS}, {"x_prev": "array", "t": "int", "noise": "array"}),
+    "posterior": ({"x0": _X0, "x_t": _EPS, "t": 10}, {"x0": "array", "x_t": "array", "t": "int"}),
+    "convert": ({"value": _EPS, "x_t": _X0, "t": 10, "source": "eps", "target": "x0"},
+                {"value": "array", "x_t": "array", "t": "int", "source": "choice", "target": "choice"}),
+    "reverse_mean": ({"x_t": _X0, "t": 10, "eps": _EPS, "clip": 3.0},
+                     {"x_t": "array", "t": "int", "eps": "array", "clip": "positive"}, {"clip"}),
+    "reverse_variance": ({"t": 10, "kind": "small"}, {"t": "int", "kind": "choice"}),
+    "reverse_step": ({"x_t": _X0, "t": 10, "eps": _EPS, "noise": _EPS, "variance": "small", "clip": 3.0},
+                     {"x_t": "array", "t": "int", "eps": "array", "noise": "array", "variance": "choice",
+                      "clip": "positive"}, {"clip", "noise"}),
+    "prior_kl": ({"x0": _X0}, {"x0": "anyarray"}),   # a batch of samples of any shape
+}
+
+REGISTRY.update({
+    "mlnotes.diffusion.Schedule": Spec(dfn.Schedule, lambda: {"betas": np.linspace(1e-3, 0.02, 20), "name": "s"},
+                                       {"betas": "array", "name": "str"}),
+    "mlnotes.diffusion.Schedule.linear": Spec(dfn.Schedule.linear, lambda: {"T": 20, "beta_start": 1e-4,
+                                                                            "beta_end": 0.02},
+                                              {"T": "size", "beta_start": "probability", "beta_end": "probability"}),
+    "mlnotes.diffusion.Schedule.cosine": Spec(dfn.Schedule.cosine, lambda: {"T": 20, "s": 0.008, "max_beta": 0.999},
+                                              {"T": "size", "s": "positive", "max_beta": "probability"}),
+    **{f"mlnotes.diffusion.Schedule.{m}": Spec(_bind(_sch, m), (lambda v=v: dict(v)), k,
+                                               optional=frozenset(o[0]) if o else frozenset())
+       for m, (v, k, *o) in _SCH_METHODS.items()},
+    "mlnotes.diffusion.make_schedule": Spec(dfn.make_schedule, lambda: {"name": "cosine", "T": 20},
+                                            {"name": "choice", "T": "size"}),
+    "mlnotes.diffusion.gaussian_kl": Spec(dfn.gaussian_kl, lambda: {"mu1": _X0, "var1": np.ones((4, 2)),
+                                                                    "mu2": _EPS, "var2": 2 * np.ones((4, 2))},
+                                          {"mu1": "anyarray", "var1": "anyarray", "mu2": "anyarray",
+                                           "var2": "anyarray"}),   # elementwise, broadcasting
+    "mlnotes.diffusion.sinusoidal_embedding": Spec(
+        lambda t, dim, max_period: dfn.sinusoidal_embedding(t, dim, max_period).numpy(),
+        lambda: {"t": __import__("torch").arange(4), "dim": 8, "max_period": 100.0},
+        {"t": "array", "dim": "size", "max_period": "positive"}),
+    "mlnotes.diffusion.Denoiser": Spec(dfn.Denoiser, lambda: {"dim": 2, "hidden": 8, "depth": 2, "emb_dim": 4},
+                                       {"dim": "size", "hidden": "size", "depth": "size", "emb_dim": "size"}),
+    "mlnotes.diffusion.Denoiser.forward": Spec(
+        lambda x, t: _den().forward(x, t).detach().numpy(),
+        lambda: {"x": __import__("torch").zeros(4, 2), "t": __import__("torch").arange(4)},
+        {"x": "array", "t": "array"}),
+    "mlnotes.diffusion.train": Spec(
+        lambda model, data, schedule, steps, batch_size, lr, seed, device: dfn.train(
+            model, data, schedule, steps=steps, batch_size=batch_size, lr=lr, seed=seed, device=device,
+            progress=False),
+        lambda: {"model": dfn.Denoiser(2, hidden=8, depth=1, emb_dim=4), "data": np.ones((16, 2)),
+                 "schedule": _sch(), "steps": 3, "batch_size": 8, "lr": 1e-3, "seed": 0, "device": "cpu"},
+        {"model": "callable", "data": "array", "schedule": "iterable", "steps": "size", "batch_size": "size",
+         "lr": "positive", "seed": "seed", "device": "device"}),
+    "mlnotes.diffusion.sample": Spec(
+        lambda model, schedule, n, dim, seed, device, variance, clip: dfn.sample(
+            model, schedule, n, dim=dim, seed=seed, device=device, variance=variance, clip=clip),
+        lambda: {"model": _den(), "schedule": _sch(), "n": 4, "dim": 2, "seed": 0, "device": "cpu",
+                 "variance": "small", "clip": 3.0},
+        {"model": "callable", "schedule": "iterable", "n": "size", "dim": "size", "seed": "seed",
+         "device": "device", "variance": "choice", "clip": "positive"}, optional=frozenset({"clip", "dim"})),
+    "mlnotes.diffusion.sliced_wasserstein": Spec(dfn.sliced_wasserstein,
+                                                 lambda: {"X": _X0, "Y": _EPS, "n_projections": 20, "p": 2.0,
+                                                          "seed": 0, "projections": None},
+                                                 {"X": "array", "Y": "array", "n_projections": "size",
+                                                  "p": "positive", "seed": "seed"}),
+    "mlnotes.diffusion.mixture_log_density": Spec(dfn.mixture_log_density,
+                                                  lambda: {"x": _X0, "means": _MEANS, "std": 0.5, "alpha_bar": 0.5,
+                                                           "weights": np.array([0.3, 0.7])},
+                                                  {"x": "array", "means": "array", "std": "positive",
+                                                   "alpha_bar": "probability", "weights": "prob"},
+                                                  optional=frozenset({"weights"})),
+    "mlnotes.diffusion.mixture_score": Spec(dfn.mixture_score,
+                                            lambda: {"x": _X0, "means": _MEANS, "std": 0.5, "alpha_bar": 0.5,
+                                                     "weights": np.array([0.3, 0.7])},
+                                            {"x": "array", "means": "array", "std": "positive",
+                                             "alpha_bar": "probability", "weights": "prob"},
+                                            optional=frozenset({"weights"})),
+    "mlnotes.diffusion.mixture_posterior_mean": Spec(dfn.mixture_posterior_mean,
+                                                     lambda: {"x": _X0, "means": _MEANS, "std": 0.5,
+                                                              "alpha_bar": 0.5, "weights": np.array([0.3, 0.7])},
+                                                     {"x": "array", "means": "array", "std": "positive",
+                                                      "alpha_bar": "probability", "weights": "prob"},
+                                                     optional=frozenset({"weights"})),
+    "mlnotes.diffusion.langevin": Spec(dfn.langevin, lambda: {"score": _score0, "x_init": _X0, "step_size": 0.01,
+                                                              "n_steps": 5, "seed": 0},
+                                       {"score": "callable", "x_init": "array", "step_size": "positive",
+                                        "n_steps": "size", "seed": "seed"}),
+    "mlnotes.diffusion.annealed_langevin": Spec(dfn.annealed_langevin,
+                                                lambda: {"score": _score_lvl, "x_init": _X0,
+                                                         "levels": np.array([1.0, 0.5]), "step_size": 0.01,
+                                                         "n_steps": 3, "seed": 0},
+                                                {"score": "callable", "x_init": "array", "levels": "array",
+                                                 "step_size": "positive", "n_steps": "size", "seed": "seed"}),
+    "mlnotes.diffusion.error_by_density": Spec(dfn.error_by_density,
+                                               lambda: {"log_density": np.linspace(-3, 0, 40),
+                                                        "error": np.linspace(0, 1, 40), "n_bins": 4},
+                                               {"log_density": "anyarray", "error": "anyarray", "n_bins": "size"}),
+    "mlnotes.diffusion.config": Spec(dfn.config, lambda: {"name": "toy", "steps": 10, "verbose": False},
+                                     {"name": "choice", "steps": "size", "verbose": "bool"},
+                                     optional=frozenset({"steps"})),
+    "mlnotes.diffusion.fit": Spec(lambda cfg, seed: dfn.fit(cfg, seed=seed, progress=False, verbose=False),
+                                  lambda: {"cfg": _small_cfg(), "seed": 0}, {"cfg": "mapping", "seed": "seed"}),
+    "mlnotes.diffusion.FitResult": Spec(lambda: _fitted()),   # a record made by fit()
+    "mlnotes.diffusion.FitResult.sample": Spec(
+        lambda n, seed, return_trajectory: _fitted().sample(n, seed=seed, return_trajectory=return_trajectory),
+        lambda: {"n": 4, "seed": 0, "return_trajectory": False},
+        {"n": "size", "seed": "seed", "return_trajectory": "bool"}),
+    "mlnotes.diffusion.FitResult.eps": Spec(lambda x, t: _fitted().eps(x, t), lambda: {"x": _X0, "t": 10},
+                                            {"x": "array", "t": "int"}),
+    "mlnotes.diffusion.FitResult.score": Spec(lambda x, t: _fitted().score(x, t), lambda: {"x": _X0, "t": 10},
+                                              {"x": "array", "t": "int"}),
+    "mlnotes.diffusion.FitResult.to_images": Spec(lambda x: _fitted().to_images(x), lambda: {"x": np.zeros((2, 64))},
+                                                  {"x": "array"}),
+})
+
+
+# ----------------------------------------------------------------------------- ot
+from mlnotes import ot as mot  # noqa: E402
+
+MODULES += ["mlnotes.ot"]
+
+_OX = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+_OY = np.array([[2.0, 0.0], [2.0, 1.0], [3.0, 1.0]])
+_OW = np.array([0.2, 0.3, 0.5])
+_OC = ((_OX[:, None] - _OY[None]) ** 2).sum(-1)
+_O1 = np.array([0.0, 1.0, 3.0])
+_O2 = np.array([0.5, 2.0, 2.5])
+
+REGISTRY.update({
+    "mlnotes.ot.uniform": Spec(mot.uniform, lambda: {"n": 4}, {"n": "size"}),
+    "mlnotes.ot.cost_matrix": Spec(mot.cost_matrix, lambda: {"X": _OX, "Y": _OY, "p": 2.0},
+                                   {"X": "array", "Y": "array", "p": "positive"}),
+    "mlnotes.ot.exact_plan": Spec(mot.exact_plan, lambda: {"a": _OW, "b": _OW[::-1].copy(), "C": _OC, "method": "lp"},
+                                  {"a": "weights", "b": "weights", "C": "array", "method": "choice"},
+                                  optional=frozenset({"a", "b"})),
+    "mlnotes.ot.exact_cost": Spec(mot.exact_cost, lambda: {"a": _OW, "b": _OW[::-1].copy(), "C": _OC, "method": "lp"},
+                                  {"a": "weights", "b": "weights", "C": "array", "method": "choice"},
+                                  optional=frozenset({"a", "b"})),
+    "mlnotes.ot.monotone_plan": Spec(mot.monotone_plan, lambda: {"x": _O1, "y": _O2, "a": _OW, "b": _OW},
+                                     {"x": "array", "y": "array", "a": "weights", "b": "weights"},
+                                     optional=frozenset({"a", "b"})),
+    "mlnotes.ot.SinkhornResult": Spec(lambda: mot.sinkhorn(_OW, _OW, _OC, 0.5)),   # a record made by sinkhorn()
+    "mlnotes.ot.sinkhorn": Spec(mot.sinkhorn, lambda: {"a": _OW, "b": _OW[::-1].copy(), "C": _OC, "eps": 0.5,
+                                                       "max_iter": 500, "tol": 1e-9, "check_every": 1},
+                                {"a": "weights", "b": "weights", "C": "array", "eps": "positive", "max_iter": "size",
+                                 "tol": "positive", "check_every": "size"}, optional=frozenset({"a", "b"})),
+    "mlnotes.ot.quantile_function": Spec(mot.quantile_function, lambda: {"x": _O1, "t": np.array([0.1, 0.5, 0.9]),
+                                                                         "a": _OW},
+                                         {"x": "array", "t": "array", "a": "weights"}, optional=frozenset({"a"})),
+    "mlnotes.ot.wasserstein_1d": Spec(mot.wasserstein_1d, lambda: {"x": _O1, "y": _O2, "a": _OW, "b": _OW, "p": 2.0},
+                                      {"x": "array", "y": "array", "a": "weights", "b": "weights", "p": "positive"},
+                                      optional=frozenset({"a", "b"})),
+    "mlnotes.ot.wasserstein": Spec(mot.wasserstein, lambda: {"X": _OX, "Y": _OY, "a": _OW, "b": _OW, "p": 2.0},
+                                   {"X": "array", "Y": "array", "a": "weights", "b": "weights", "p": "positive"},
+                                   optional=frozenset({"a", "b"})),
+    "mlnotes.ot.plan_atoms": Spec(mot.plan_atoms, lambda: {"plan": np.diag(_OW), "threshold": 0.0},
+                                  {"plan": "array", "threshold": "nonneg"}),
+    "mlnotes.ot.displacement_interpolation": Spec(mot.displacement_interpolation,
+                                                  lambda: {"X": _OX, "Y": _OY, "plan": np.diag(_OW), "t": 0.5,
+                                                           "threshold": 0.0},
+                                                  {"X": "array", "Y": "array", "plan": "array",
+                                                   "t": "probability", "threshold": "nonneg"}),
+    "mlnotes.ot.mixture_interpolation": Spec(mot.mixture_interpolation,
+                                             lambda: {"X": _OX, "Y": _OY, "a": _OW, "b": _OW, "t": 0.5},
+                                             {"X": "array", "Y": "array", "a": "weights", "b": "weights",
+                                              "t": "probability"}, optional=frozenset({"a", "b"})),
+    "mlnotes.ot.barycenter_1d": Spec(mot.barycenter_1d, lambda: {"xs": [_O1, _O2], "weights": None,
+                                                                 "lambdas": np.array([0.5, 0.5])},
+                                     {"xs": "iterable", "lambdas": "weights"}, optional=frozenset({"lambdas"})),
+    "mlnotes.ot.free_support_barycenter": Spec(mot.free_support_barycenter,
+                                               lambda: {"Ys": [_OX, _OY], "X_init": _OX, "weights": None,
+                                                        "lambdas": np.array([0.5, 0.5]), "b": _OW, "max_iter": 20,
+                                                        "tol": 1e-9},
+                                               {"Ys": "iterable", "X_init": "array", "lambdas": "weights", "b": "weights",
+                                                "max_iter": "size", "tol": "positive"},
+                                               optional=frozenset({"lambdas", "b"})),
+})
+
+
+# ----------------------------------------------------------------------------- widgets.kmeans
+from mlnotes.widgets import kmeans as _wkm  # noqa: E402
+
+MODULES += ["mlnotes.widgets.kmeans"]
+_KX = np.array([[0.0, 0.0], [0.1, 0.0], [3.0, 3.0], [3.1, 3.0], [0.0, 3.0], [0.1, 3.1]])
+_KS = {"dataset": "blobs", "k": 3, "init": "k-means++", "seed": 1, "step": 2}
+_KK = {"dataset": "choice", "k": "intslider", "init": "choice", "seed": "intslider", "step": "intslider"}
+_KR = {k: v for k, v in _KS.items() if k != "step"}
+_KRK = {k: v for k, v in _KK.items() if k != "step"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.kmeans.KMeansStepper", _wkm.KMeansStepper, lambda: _wkm.KMeansStepper(n=60, grid=30),
+    lambda: {"n": 60, "grid": 30}, {"n": "size", "grid": "size"}, _KS, _KK,
+    {"points": ({"dataset": "moons"}, {"dataset": "choice"}),
+     "run": (_KR, _KRK), "state_at": (_KS, _KK), "cells": (_KS, _KK)},
+    player=("step", [0, 2])))
+REGISTRY.update({
+    "mlnotes.widgets.kmeans.KMeansRun": Spec(lambda: _wkm.lloyd(_KX, _KX[:2])),   # a record made by lloyd()
+    "mlnotes.widgets.kmeans.lloyd": Spec(_wkm.lloyd, lambda: {"X": _KX, "centres": _KX[:2], "max_iter": 20},
+                                         {"X": "array", "centres": "array", "max_iter": "size"}),
+    "mlnotes.widgets.kmeans.init_centres": Spec(_wkm.init_centres, lambda: {"X": _KX, "k": 2, "init": "random",
+                                                                            "seed": 0},
+                                                {"X": "array", "k": "size", "init": "choice", "seed": "seed"}),
+})
+
+
+# ----------------------------------------------------------------------------- widgets.playground
+from mlnotes.widgets import playground as _wpg  # noqa: E402
+
+MODULES += ["mlnotes.widgets.playground"]
+_PG = {"dataset": "moons", "model": "kNN", "k": 5, "degree": 3, "C": 1.0, "gamma": 1.0, "depth": 3, "trees": 5}
+_PGK = {"dataset": "choice", "model": "choice", "k": "intslider", "degree": "intslider", "C": "slider",
+        "gamma": "slider", "depth": "intslider", "trees": "intslider"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.playground.ClassifierPlayground", _wpg.ClassifierPlayground,
+    lambda: _wpg.ClassifierPlayground(n=100, grid=20),
+    lambda: {"n": 100, "grid": 20}, {"n": "size", "grid": "size"}, _PG, _PGK,
+    {"split": ({"dataset": "xor"}, {"dataset": "choice"}),
+     "grid_points": ({"dataset": "xor"}, {"dataset": "choice"}),
+     "extent": ({"dataset": "xor"}, {"dataset": "choice"}),
+     "key": (_PG, _PGK), "fit_predict": (_PG, _PGK),
+     "colours": ({"labels": np.array([0, 1, 1])}, {"labels": "anyarray0"})},
+    player=("k", [1, 5])))
+REGISTRY["mlnotes.widgets.playground.ClassifierPlayground.image"] = Spec(
+    lambda: (_once("mlnotes.widgets.playground.ClassifierPlayground",
+                   lambda: _wpg.ClassifierPlayground(n=100, grid=20)).figure(**_PG),
+             _INSTANCES["mlnotes.widgets.playground.ClassifierPlayground"].image())[1])
+REGISTRY["mlnotes.widgets.playground.make_dataset"] = Spec(_wpg.make_dataset, lambda: {"name": "xor", "n": 100,
+                                                                                     "seed": 0},
+                                                           {"name": "choice", "n": "size", "seed": "seed"})
