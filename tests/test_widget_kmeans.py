@@ -28,6 +28,19 @@ def check_figure_matches(w):
     assert img.shape[:2] == lab.shape == (w.grid, w.grid)
     from mlnotes.widgets.kmeans import _PALE8
     assert np.array_equal(img, _PALE8[lab])
+    # ... and independently of cells(): the nearest centre at each pixel centre of the image
+    # as drawn (its extent and shape), colours in one-to-one correspondence with those labels
+    x0, x1, y0, y1 = w._im.get_extent()
+    ny, nx = img.shape[:2]
+    px = x0 + (np.arange(nx) + 0.5) * (x1 - x0) / nx
+    py = y0 + (np.arange(ny) + 0.5) * (y1 - y0) / ny
+    P = np.stack(np.meshgrid(px, py), axis=-1).reshape(-1, 2)
+    near = ((P[:, None] - centres[None]) ** 2).sum(-1).argmin(1)
+    rgba = img.reshape(-1, img.shape[-1])
+    pairs = {(int(a), tuple(b)) for a, b in zip(near, rgba)}
+    assert len(pairs) == len({a for a, _ in pairs}) == len({b for _, b in pairs})
+    # the axes show the data in equal units, so bisectors look perpendicular
+    assert w._ax.get_aspect() == 1.0
     # the points: coloured by their label (grey before the first assignment)
     fc = np.asarray(w._pts.get_facecolors())
     if s == 0:
@@ -40,8 +53,9 @@ def check_figure_matches(w):
     prev = r.centres[s - 1] if s else centres
     assert len(segs) == st["k"]
     assert np.allclose([sg[0] for sg in segs], prev) and np.allclose([sg[1] for sg in segs], centres)
-    # the objective curve and the marker of the current half-step
-    assert np.array_equal(w._obj_line.get_ydata(), r.objective[1:])
+    # the objective curve up to the current half-step only, and its marker
+    assert np.array_equal(w._obj_line.get_ydata(), r.objective[1:s + 1])
+    assert np.array_equal(w._obj_line.get_xdata(), np.arange(1, s + 1))
     if s:
         assert w._obj_now.get_ydata()[0] == pytest.approx(J)
     else:
@@ -141,8 +155,8 @@ def test_bad_values_name_the_control(w):
         w.update(init="farthest")
     with pytest.raises(ValueError, match=r"seed must lie in \[0, 99\]"):
         w.update(seed=-1)
-    with pytest.raises(ValueError, match=r"step must lie in \[0, 60\]"):
-        w.update(step=61)
+    with pytest.raises(ValueError, match=rf"step must lie in \[0, {STEP_MAX}\]"):
+        w.update(step=STEP_MAX + 1)
     with pytest.raises(TypeError, match=r"unknown argument"):
         w.update(clusters=3)
     with pytest.raises(ValueError, match=r"n must lie in \[30, 2000\]"):
@@ -165,3 +179,38 @@ def test_player_steps_through_one_run(w):
     assert w.fig is fig and w.state["step"] == 4
     box.controls["step"].value = 1
     check_figure_matches(w)
+
+
+def test_longest_known_run_fits_the_slider():
+    """moons, k = 7, random, seed 1 needs 105 half-steps with the default n = 300."""
+    big = KMeansStepper()
+    r = big.run("moons", 7, "random", 1)
+    assert r.n_states - 1 == 105 <= STEP_MAX
+    assert big.state_at("moons", 7, "random", 1, STEP_MAX)[3] == r.n_states - 1
+    p = big.player("step", dataset="moons", k=7, init="random", seed=1, dpi=20)
+    assert p.n_frames == r.n_states
+
+
+def test_titles_stay_inside_the_frozen_layout():
+    big = KMeansStepper()
+    fig = big.figure()                      # layout computed here, then frozen
+    renderer = fig.canvas.get_renderer()
+    W = fig.bbox.width
+    for st in [dict(dataset="moons", k=7, init="random", seed=1, step=STEP_MAX),
+               dict(dataset="swiss_roll", k=8, init="random", seed=99, step=77),
+               dict(dataset="blobs", k=1, step=STEP_MAX)]:
+        big.update(**st)
+        fig.canvas.draw()
+        bb = big._ax.title.get_window_extent(renderer)
+        assert bb.x0 >= 0 and bb.x1 <= W, (big._ax.title.get_text(), bb)
+
+
+def test_cluster_colours_differ_from_unassigned():
+    from matplotlib.colors import to_rgba
+    from mlnotes.widgets.kmeans import _COLOURS, _GREY
+    assert len(_COLOURS) == K_MAX and _GREY.tolist() == list(to_rgba("0.55"))
+    rgb = _COLOURS[:, :3]
+    assert np.min(np.abs(rgb - _GREY[:3]).sum(1)) > 0.3           # no cluster looks unassigned
+    assert len({tuple(c) for c in rgb}) == K_MAX
+    sat = rgb.max(1) - rgb.min(1)
+    assert np.all((sat > 0.3) | (rgb.max(1) < 0.1))                # colourful, or black

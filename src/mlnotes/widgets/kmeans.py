@@ -34,9 +34,12 @@ DATASETS = ("blobs",) + tuple(data.TOY2D)
 INITS = ("k-means++", "random")
 K_MAX = 8
 SEED_MAX = 99
-STEP_MAX = 60
+#: Largest half-step of the slider: enough for every run of the default widget (n = 300); the
+#: longest found over all its controls is moons, k = 7, random, seed 1, with 105 half-steps.
+STEP_MAX = 120
 
-_COLOURS = np.array([to_rgba(c) for c in plotting.PALETTE[:7] + ("#999999",)])
+# seven palette colours and a brown for cluster 8 (grey is reserved for "not yet assigned")
+_COLOURS = np.array([to_rgba(c) for c in plotting.PALETTE[:7] + ("#8C510A",)])
 _PALE = 0.72 * np.ones(4) + 0.28 * _COLOURS          # light versions for the cells
 _PALE[:, 3] = 1.0
 _PALE8 = np.round(255 * _PALE).astype(np.uint8)   # uint8 RGBA: the cheapest image to draw
@@ -144,8 +147,9 @@ class KMeansStepper(Widget):
     k : number of clusters, 1 to 8;
     init : ``'k-means++'`` or ``'random'`` (see :func:`init_centres`);
     seed : seed of the initialisation, 0 to 99;
-    step : half-step of the run, 0 (initial centres) to 60; odd steps are assignments, even
-        steps updates; a step past the end of the run shows the converged state.
+    step : half-step of the run, 0 (initial centres) to :data:`STEP_MAX`; odd steps are
+        assignments, even steps updates; a step past the end of the run shows the converged
+        state.
     """
 
     controls = {
@@ -227,7 +231,7 @@ class KMeansStepper(Widget):
         self._ax = fig.add_subplot(gs[0, 0])
         self._ax_obj = fig.add_subplot(gs[0, 1])
         self._im = self._ax.imshow(np.full((2, 2, 4), 255, dtype=np.uint8), origin="lower", interpolation="nearest",
-                                   aspect="auto", zorder=0)
+                                   aspect="equal", zorder=0)   # equal units: true bisectors
         self._pts = self._ax.scatter(np.zeros(2), np.zeros(2), s=12, linewidths=0, zorder=2)
         self._moves = LineCollection([], colors="k", linewidths=1.5, zorder=3)
         self._ax.add_collection(self._moves)
@@ -273,9 +277,6 @@ class KMeansStepper(Widget):
         if self._shown.get("run") != key:
             t = np.arange(1, r.n_states)
             J = r.objective[1:]
-            self._obj_line.set_data(t, J)
-            self._obj_assign.set_data(t[0::2], J[0::2])
-            self._obj_update.set_data(t[1::2], J[1::2])
             lo, hi = float(J.min()), float(J.max())
             pad = 0.06 * (hi - lo) if hi > lo else 0.06 * max(abs(hi), 1.0)
             self._ax_obj.set_xlim(0.5, max(r.n_states - 0.5, 2.5))
@@ -291,11 +292,15 @@ class KMeansStepper(Widget):
         self._ctr.set_facecolors(_COLOURS[np.arange(len(centres)) % len(_COLOURS)])
         prev = r.centres[s - 1] if s > 0 else centres
         self._moves.set_segments([np.array([p, c]) for p, c in zip(prev, centres)])
+        t, J = np.arange(1, s + 1), r.objective[1:s + 1]   # the curve so far, not the future
+        self._obj_line.set_data(t, J)
+        self._obj_assign.set_data(t[0::2], J[0::2])
+        self._obj_update.set_data(t[1::2], J[1::2])
         if s == 0:
             self._obj_now.set_data([], [])
         else:
             self._obj_now.set_data([s], [r.objective[s]])
-        self._ax.set_title(_title(s, r, state["step"]))
+        self._ax.set_title(_title(s, r))
         self._shown = {"dataset": key[0], "run": key}
 
     def player(self, param: str, values: Optional[Sequence[Any]] = None, **kwargs: Any) -> Player:
@@ -308,15 +313,14 @@ class KMeansStepper(Widget):
         return super().player(param, values, **kwargs)
 
 
-def _title(s: int, r: KMeansRun, asked: int) -> str:
+def _title(s: int, r: KMeansRun) -> str:
     if s == 0:
         what = "initial centres"
     elif s % 2:
         what = f"assignment {(s + 1) // 2}"
     else:
         what = f"update {s // 2}"
-    tail = f"converged: {r.iterations} assignments" if s == r.n_states - 1 else f"step {s} of {r.n_states - 1}"
-    if asked > s:
-        tail += f" (step {asked} shows the end)"
+    # short on purpose: the layout is frozen after the first draw, so no title may outgrow it
+    tail = "converged" if s == r.n_states - 1 else f"{s}/{r.n_states - 1}"
     jtxt = "" if s == 0 else f", J = {r.objective[s]:.2f}"
-    return f"{what}{jtxt}; {tail}"
+    return f"{what}{jtxt} ({tail})"
