@@ -239,3 +239,12 @@ def test_errata_page_lists_every_erratum_box_in_toc_order():
                     for c in load(nb_path)["cells"] if c["cell_type"] == "markdown")
         assert boxes == listed.count(entry), \
             f"{entry}: {boxes} Erratum boxes but {listed.count(entry)} lines on the errata page"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
+def test_no_control_characters(nb_path):
+    """A lost backslash escape (`\\b` in a generator script) leaves a control character that
+    MathJax cannot parse; the browser stage found one. Only newlines and tabs are allowed."""
+    bad = [(i, repr(m.group(0))) for i, c in enumerate(load(nb_path)["cells"])
+           for m in re.finditer(r"[\x00-\x08\x0b-\x1f]", source(c))]
+    assert not bad, f"control characters in cells: {bad}"
