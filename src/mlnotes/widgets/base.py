@@ -277,6 +277,8 @@ class Widget:
         self.fig: Optional[Figure] = None
         self.state: Dict[str, Any] = {}
         self._controls: Dict[str, Any] = {}
+        self._animated: List[Any] = []
+        self._background: Any = None
 
     # ------------------------------------------------------------------ state
     def defaults(self) -> Dict[str, Any]:
@@ -327,7 +329,21 @@ class Widget:
             # update would cost more than drawing the artists.
             fig.draw_without_rendering()
             fig.set_layout_engine("none")
+        self._background = None
+        self._animated = self._animated_artists(fig)
         return fig
+
+    @staticmethod
+    def _animated_artists(fig: Figure) -> List[Any]:
+        """The artists marked ``animated``, in the order a full draw paints them."""
+        out = []
+        for ax in fig.axes:
+            kids = [a for a in ax.get_children() if a.get_animated()]
+            out += sorted(kids, key=lambda a: a.get_zorder())   # stable, as Axes.draw
+        loose = [a for a in fig.findobj(lambda a: a.get_animated()) if a.axes is None]
+        if loose:
+            raise TypeError(f"Widget: animated artists must belong to an axes, got {loose[:3]}")
+        return out
 
     def update(self, **state: Any) -> Figure:
         """Move the current figure to a new state, changing artists in place."""
@@ -339,9 +355,32 @@ class Widget:
         return self.fig
 
     def draw(self) -> None:
-        """Render the current figure on the Agg canvas (what a display would pay)."""
-        if self.fig is not None:
-            self.fig.canvas.draw()
+        """Render the current figure on the Agg canvas (what a display would pay).
+
+        A subclass may mark the artists that change on its cheapest, most frequent update
+        (a time slider, a step counter) ``animated``. Matplotlib then leaves them out of a
+        normal draw, and changing them does not mark the figure stale. So when the figure is
+        not stale, the pixels of everything else are the cached background: it is restored
+        and only the animated artists are painted on it, in their draw order. Any change to
+        another artist (limits, titles, visibility) marks the figure stale and repaints it
+        whole. Saving a figure (the players) draws animated artists as usual. The result has
+        the same pixels as a full draw when the animated artists are the top-most ones in
+        their axes (``tests/test_widgets_base.py`` compares them).
+        """
+        if self.fig is None:
+            return
+        canvas = self.fig.canvas
+        if not self._animated:
+            canvas.draw()
+            return
+        if self.fig.stale or self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for art in self._animated:
+            if art.get_visible() and art.axes.get_visible():
+                art.axes.draw_artist(art)
 
     # --------------------------------------------------------------- controls
     #: Image format of the live figure: "png" (lines and text stay crisp) or "jpeg" (photographs:
@@ -372,7 +411,7 @@ class Widget:
         Draws the Agg canvas once and encodes its pixels with Pillow; ``savefig`` would draw
         the figure a second time and cost about half as much again.
         """
-        self.fig.canvas.draw()
+        self.draw()
         return self.encode_frame()
 
     def encode_frame(self) -> bytes:

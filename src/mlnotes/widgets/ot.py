@@ -358,7 +358,17 @@ class TransportExplorer(Widget):
         self._ax_mix.tick_params(labelleft=False)
         ax.set_title(" ", fontsize=10, y=1.0)
         self._ax_mat.set_title(" ", fontsize=10, y=1.0)
-        self._text = fig.suptitle(" ", fontsize=9)
+        # the suptitle reserves the layout's room for the numbers line drawn in its place
+        self._title = fig.suptitle(" ", fontsize=9)
+        self._text = self._ax_disp.text(0.5, 0.98, " ", transform=fig.transFigure, fontsize=9,
+                                        ha="center", va="top", clip_on=False, in_layout=False)
+        # everything a move of t changes is animated: drawn over a cached background, so it
+        # must lie above the grid, ticks and spines (z 1.5 to 2.5) as it does in a saved figure
+        for art in (self._lines, self._sc_src, self._sc_tgt, self._curve_src, self._curve_tgt,
+                    *self._disp_layers, self._sc_mix, self._curve_disp, self._curve_mix,
+                    self._text):
+            art.set_animated(True)
+            art.set_zorder(art.get_zorder() + 3)
         self._shown: Dict[str, Any] = {}
 
     def figure(self, **state: Any) -> Figure:
@@ -371,6 +381,7 @@ class TransportExplorer(Widget):
         fig = super().figure(**{**state, "view": "plan lines"})
         self._ax_mat.set_position(self._ax_main.get_position())
         self._pin_labels()
+        self._text.set_position(self._title.get_position())
         if view != "plan lines":
             self.update(view=view)
         return fig
@@ -441,9 +452,11 @@ class TransportExplorer(Widget):
         self._ax_main.set_visible(view != "plan matrix")
         self._ax_mat.set_visible(view == "plan matrix")
         if view == "plan matrix":
-            M = P[np.ix_(prob["order_x"], prob["order_y"])]
-            self._mat.set_data(M / M.max())
-            self._ax_mat.set_title("plan matrix P / max P", fontsize=10)
+            if self._shown.get("matrix") is not P:   # a move of t keeps the same plan
+                M = P[np.ix_(prob["order_x"], prob["order_y"])]
+                self._mat.set_data(M / M.max())
+                self._shown["matrix"] = P
+            _retitle(self._ax_mat, "plan matrix P / max P")
         else:
             self._draw_lines(prob, P, t if view == "interpolation" else None)
         # interpolation panels
@@ -472,10 +485,10 @@ class TransportExplorer(Widget):
             f"{what}: cost {nums['cost']:.4f}, W2^2 {nums['W2'] ** 2:.4f} (W2 {nums['W2']:.3f}), "
             f"bias {nums['bias']:.1e}, {iters}, marg. err. {nums['marginal_error']:.0e}, t = {t:.2f}")
         heavy = "" if eps == 0 else f" ({3 * n} heaviest entries)"
-        self._ax_main.set_title({"plan lines": "source, target and plan" + heavy, "plan matrix": "",
-                                 "interpolation": "paths up to time t" + heavy}[view], fontsize=10)
-        self._ax_disp.set_title("McCann interpolant at t" if eps == 0 else
-                                "interpolation along P_eps at t", fontsize=10)
+        _retitle(self._ax_main, {"plan lines": "source, target and plan" + heavy, "plan matrix": "",
+                                 "interpolation": "paths up to time t" + heavy}[view])
+        _retitle(self._ax_disp, "McCann interpolant at t" if eps == 0 else
+                 "interpolation along P_eps at t")
 
     def _draw_lines(self, prob: Mapping[str, Any], P: np.ndarray, t: Optional[float]) -> None:
         i, j, w = ot.plan_atoms(P)
@@ -522,6 +535,13 @@ class TransportExplorer(Widget):
         elif values is None and param == "t":
             values = list(np.round(np.linspace(0.0, 1.0, 11), 2))
         return super().player(param, values, **kwargs)
+
+
+def _retitle(ax: Any, title: str) -> None:
+    """Set an axes title only when it changes: every ``set_title`` marks the figure stale,
+    which would repaint the whole figure instead of the animated artists alone."""
+    if ax.title.get_text() != title:
+        ax.title.set_text(title)   # set_title would also reset the font to rcParams
 
 
 def _is_1d(name: str) -> bool:
