@@ -47,3 +47,4 @@ def browser():
         )
         yield b
         b.close()
+

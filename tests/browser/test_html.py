@@ -8,9 +8,9 @@ and responds to its slider.
 import json
 import pathlib
 import re
-from urllib.parse import urlparse
 
 import pytest
+from pagewatch import watch
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -63,19 +63,7 @@ def context(browser):
 def visit(context, url):
     """Open url; return (page, console errors, blocked external requests)."""
     page = context.new_page()
-    errors, blocked = [], []
-
-    def route(r):
-        host = urlparse(r.request.url).hostname
-        if r.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors, blocked = watch(page)
     page.goto(url, wait_until="load")
     return page, errors, blocked
 

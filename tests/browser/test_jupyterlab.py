@@ -26,10 +26,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from urllib.parse import urlparse
 
 import nbformat
 import pytest
+from pagewatch import watch
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "book" / "widgets.ipynb"
@@ -182,19 +182,7 @@ def test_every_widget_in_jupyterlab(lab, browser):
     base, n_widgets = lab
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
-    errors, blocked = [], []
-
-    def route(r):
-        host = urlparse(r.request.url).hostname
-        if r.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors, blocked = watch(page)
     results = {}
     try:
         page.goto(f"{base}/lab/tree/live.ipynb", wait_until="load")
