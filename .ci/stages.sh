@@ -29,7 +29,7 @@ stage() {
   printf '%-28s %5d s\n' "$name" "$dt" | tee -a "$TIMES.tmp"
 }
 
-stage "1 unit and structure tests" python -m pytest tests/ --ignore=tests/browser --ignore=tests/budgets -q -p no:cacheprovider
+stage "1 unit and structure tests" python -m pytest -n 2 --dist loadfile tests/ --ignore=tests/browser --ignore=tests/budgets -q -p no:cacheprovider
 # Stage 2 is the only execution of the notebooks: the nbval_cache plugin writes each
 # executed notebook into the build's jupyter-cache and its time into _build/notebook-times.json.
 export MLNOTES_STAGE2_STARTED=$(date +%s)

@@ -18,3 +18,28 @@ settings.register_profile("mlnotes", deadline=None, derandomize=True,
 settings.register_profile("explore", deadline=None, max_examples=500,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mlnotes"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under ``MLNOTES_IPYWIDGETS_ONLY=1`` keep the tests that touch ipywidgets.
+
+    ``tests/test_ipywidgets7.py`` reruns the widget tests with ipywidgets 7.7.1 (Colab's) first
+    on the path. Only the control layer differs between the two versions, so it needs the
+    tests whose code builds a live widget or an ipywidgets control (``.widget(``, ``.make(``,
+    ``ipywidgets``, ``.controls``), not the compute and figure tests a second time.
+    """
+    if os.environ.get("MLNOTES_IPYWIDGETS_ONLY") != "1":
+        return
+    import inspect
+
+    keys = (".widget(", ".make(", "ipywidgets", ".controls")
+    keep, drop = [], []
+    for item in items:
+        try:
+            src = inspect.getsource(item.function)
+        except (OSError, TypeError, AttributeError):
+            src = ""
+        (keep if any(k in src for k in keys) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
