@@ -36,7 +36,7 @@ export MLNOTES_STAGE2_STARTED=$(date +%s)
 stage "2 notebooks (nbval)" env PYTHONPATH="$PWD/.ci" python -m pytest -p nbval_cache --nbval-lax -n 2 --dist loadfile notebooks/ book/ -q -p no:cacheprovider
 stage "2b notebook budgets" python -m pytest tests/budgets -q -p no:cacheprovider
 stage "3 strict book build" env MLNOTES_EXPECT_CACHED=1 bash .ci/build.sh
-stage "4 browser check (HTML)" python -m pytest tests/browser -q -p no:cacheprovider --deselect tests/browser/test_jupyterlab.py
+stage "4 browser check (HTML)" python -m pytest -n 2 tests/browser -q -p no:cacheprovider --deselect tests/browser/test_jupyterlab.py
 # Every live widget in JupyterLab on localhost; end-to-end latencies in _build/widget-latency.json.
 stage "5 live widgets (JupyterLab)" python -m pytest tests/browser/test_jupyterlab.py -q -s -p no:cacheprovider
 

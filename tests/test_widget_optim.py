@@ -4,6 +4,8 @@ import warnings
 import numpy as np
 import pytest
 
+from blit_check import repaints_with_equal_pixels
+
 from mlnotes import optim
 from mlnotes.widgets import OptimizerPlayground
 from mlnotes.widgets.base import Player
@@ -175,35 +177,12 @@ def test_bad_values_name_the_control(w):
         OptimizerPlayground(grid=5)
 
 
-def _saved_pixels(fig):
-    """A full draw of every artist (saving draws the animated ones too), as an RGBA array."""
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=fig.dpi)
-    w, h = fig.canvas.get_width_height(physical=True)
-    return np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4)
-
-
 def test_cached_background_gives_the_pixels_of_a_full_draw(monkeypatch):
-    w, twin = OptimizerPlayground(grid=40), OptimizerPlayground(grid=40)
-    fig, twin_fig = w.figure(lr=0.01), twin.figure(lr=0.01)
-    full_draws = []
-    real = type(fig.canvas).draw
-    monkeypatch.setattr(type(fig.canvas), "draw", lambda c: (full_draws.append(1), real(c))[1])
     steps = [dict(steps=30), dict(steps=150), dict(lr=0.3), dict(lr=0.02), dict(beta=0.5),
              dict(nesterov=True), dict(steps=7), dict(function="beale"), dict(steps=120),
              dict(lr=0.05), dict(function="saddle", adadelta=True), dict(steps=60)]
-    w.draw()
-    repaints = []
-    for st in steps:
-        w.update(**st)
-        twin.update(**st)
-        before = len(full_draws)
-        w.draw()
-        repaints.append(len(full_draws) - before)
-        got = np.asarray(fig.canvas.buffer_rgba())
-        assert np.array_equal(got, _saved_pixels(twin_fig)), f"pixels differ after {st}"
+    w, repaints = repaints_with_equal_pixels(lambda: OptimizerPlayground(grid=40), steps,
+                                             monkeypatch, lr=0.01)
     # moves of steps, lr and beta (the divergence at lr 0.3 included) repaint only the
     # animated artists; a new function or a new optimiser repaints the figure
     sliders = [r for st, r in zip(steps, repaints) if set(st) <= {"steps", "lr", "beta"}]

@@ -6,6 +6,8 @@ import pytest
 from scipy.stats import norm
 from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_auc_score, roc_curve
 
+from blit_check import saved_pixels
+
 from mlnotes import metrics
 from mlnotes.widgets import ROCExplorer
 from mlnotes.widgets.base import Player
@@ -162,15 +164,6 @@ def test_random_and_extreme_states_match(w):
         w.draw()
 
 
-def _saved_pixels(fig):
-    """A full draw of every artist (saving draws the animated ones too), as RGBA."""
-    import io
-    buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=fig.dpi)
-    width, height = fig.canvas.get_width_height(physical=True)
-    return np.frombuffer(buf.getvalue(), np.uint8).reshape(height, width, 4)
-
-
 def test_blitted_draw_equals_full_draw():
     w, twin = ROCExplorer(n=400), ROCExplorer(n=400)
     fig, twin_fig = w.figure(), twin.figure()
@@ -183,7 +176,7 @@ def test_blitted_draw_equals_full_draw():
         twin.update(**st)
         assert not fig.stale, st          # every control only changes animated artists: a blit
         w.draw()
-        assert np.array_equal(np.asarray(fig.canvas.buffer_rgba()), _saved_pixels(twin_fig)), st
+        assert np.array_equal(np.asarray(fig.canvas.buffer_rgba()), saved_pixels(twin_fig)), st
 
 
 def test_bad_values_name_the_control(w):

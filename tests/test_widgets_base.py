@@ -227,39 +227,17 @@ def test_a_drag_in_a_kernel_event_loop_renders_the_first_and_the_last_value():
 
 
 # --- Cached background for animated artists (Widget.draw) -------------------------------
-def _saved_pixels(fig):
-    """A full draw of every artist (saving draws the animated ones too), as an RGBA array."""
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=fig.dpi)
-    w, h = fig.canvas.get_width_height(physical=True)
-    return np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4)
-
-
 def test_cached_background_gives_the_pixels_of_a_full_draw(monkeypatch):
+    from blit_check import repaints_with_equal_pixels
+
     from mlnotes.widgets import TransportExplorer
 
-    w, twin = TransportExplorer(n=60), TransportExplorer(n=60)
-    fig, twin_fig = w.figure(), twin.figure()
-    full_draws = []
-    real = type(fig.canvas).draw
-    monkeypatch.setattr(type(fig.canvas), "draw", lambda c: (full_draws.append(1), real(c))[1])
-    two_d = [s for s in w.controls["source"].options if not s.startswith("1d")][-1]
+    two_d = [s for s in TransportExplorer.controls["source"].options if not s.startswith("1d")][-1]
     steps = [dict(t=0.3), dict(t=0.8), dict(view="interpolation"), dict(t=0.15),
              dict(eps=0.0), dict(t=0.6), dict(view="plan matrix"), dict(t=0.45),
              dict(source="1d skewed", target="1d two bumps"), dict(t=0.9),
              dict(source=two_d, target=two_d, view="plan lines"), dict(t=0.2)]
-    w.draw()
-    repaints = []
-    for st in steps:
-        w.update(**st)
-        twin.update(**st)
-        before = len(full_draws)
-        w.draw()
-        repaints.append(len(full_draws) - before)
-        got = np.asarray(fig.canvas.buffer_rgba())
-        assert np.array_equal(got, _saved_pixels(twin_fig)), f"pixels differ after {st}"
+    _, repaints = repaints_with_equal_pixels(lambda: TransportExplorer(n=60), steps, monkeypatch)
     # a move of t alone repaints only the animated artists; other changes repaint the figure
     moves_of_t = [r for st, r in zip(steps, repaints) if set(st) == {"t"}]
     assert moves_of_t and not any(moves_of_t), list(zip(steps, repaints))
