@@ -962,3 +962,168 @@ REGISTRY["mlnotes.widgets.playground.ClassifierPlayground.image"] = Spec(
 REGISTRY["mlnotes.widgets.playground.make_dataset"] = Spec(_wpg.make_dataset, lambda: {"name": "xor", "n": 100,
                                                                                      "seed": 0},
                                                            {"name": "choice", "n": "size", "seed": "seed"})
+
+
+# ----------------------------------------------------------------------------- widgets.filters
+from mlnotes.widgets import filters as _wfl  # noqa: E402
+
+MODULES += ["mlnotes.widgets.filters"]
+_FS = {"image": "mri", "kernel": "custom", "ksize": 3, "stride": 2, "padding": 1,
+       **{c: 0.5 for c in _wfl.CUSTOM}}
+_FK = {"image": "choice", "kernel": "choice", "ksize": "intslider", "stride": "intslider",
+       "padding": "intslider", **{c: "slider" for c in _wfl.CUSTOM}}
+_FX = np.random.default_rng(0).uniform(size=(6, 7))
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.filters.FilterExplorer", _wfl.FilterExplorer, lambda: _wfl.FilterExplorer(size=48),
+    lambda: {"size": 48}, {"size": "size"}, _FS, _FK,
+    {"image": ({"name": "mri"}, {"name": "choice"}),
+     "kernel": (_FS, _FK), "output": (_FS, _FK), "spectra": (_FS, _FK)},
+    player=("kernel", ["box", "laplacian"]), names={"image": {"name": "image"}}))
+REGISTRY.update({
+    "mlnotes.widgets.filters.named_kernel": Spec(_wfl.named_kernel, lambda: {"name": "custom", "size": 3,
+                                                                           "custom": np.eye(3)},
+                                                 {"name": "choice", "size": "size", "custom": "array"}),
+    "mlnotes.widgets.filters.output_size": Spec(_wfl.output_size, lambda: {"n": 8, "k": 3, "stride": 2,
+                                                                         "padding": 1, "dilation": 2},
+                                                {"n": "size", "k": "size", "stride": "size", "padding": "count",
+                                                 "dilation": "size"}),
+    "mlnotes.widgets.filters.conv2d": Spec(_wfl.conv2d, lambda: {"image": _FX, "kernel": np.ones((3, 2)),
+                                                               "stride": 2, "padding": 1},
+                                           {"image": "array", "kernel": "array", "stride": "size",
+                                            "padding": "count"}),
+    "mlnotes.widgets.filters.magnitude_spectrum": Spec(_wfl.magnitude_spectrum, lambda: {"image": _FX},
+                                                       {"image": "array"}),
+})
+
+
+# ----------------------------------------------------------------------------- metrics, widgets.roc
+from mlnotes import metrics as _met  # noqa: E402
+from mlnotes.widgets import roc as _wroc  # noqa: E402
+
+MODULES += ["mlnotes.metrics", "mlnotes.widgets.roc"]
+_MY = np.array([0, 0, 1, 1, 0, 1])
+_MS = np.array([0.1, 0.4, 0.35, 0.8, 0.4, 0.9])
+REGISTRY.update({
+    "mlnotes.metrics.confusion_counts": Spec(_met.confusion_counts, lambda: {"y_true": _MY, "scores": _MS,
+                                                                            "threshold": 0.4},
+                                             {"y_true": "array", "scores": "array", "threshold": "real"}),
+    "mlnotes.metrics.classification_rates": Spec(_met.classification_rates,
+                                                 lambda: {"tp": 3.0, "fp": 1.0, "fn": 2.0, "tn": 4.0},
+                                                 {"tp": "nonneg", "fp": "nonneg", "fn": "nonneg", "tn": "nonneg"}),
+    "mlnotes.metrics.roc_curve": Spec(_met.roc_curve, lambda: {"y_true": _MY, "scores": _MS},
+                                      {"y_true": "array", "scores": "array"}),
+    "mlnotes.metrics.pr_curve": Spec(_met.pr_curve, lambda: {"y_true": _MY, "scores": _MS, "prevalence": 0.2},
+                                     {"y_true": "array", "scores": "array", "prevalence": "probability"},
+                                     optional=frozenset({"prevalence"})),
+    "mlnotes.metrics.trapezoid_area": Spec(_met.trapezoid_area, lambda: {"x": np.array([0.0, 0.5, 1.0]),
+                                                                        "y": np.array([0.0, 0.8, 1.0])},
+                                           {"x": "array", "y": "array"}),
+    "mlnotes.metrics.roc_auc": Spec(_met.roc_auc, lambda: {"y_true": _MY, "scores": _MS},
+                                    {"y_true": "array", "scores": "array"}),
+})
+_RS = {"source": "skewed", "separation": 1.0, "threshold": 0.2, "prevalence": 0.2}
+_RK = {"source": "choice", "separation": "slider", "threshold": "slider", "prevalence": "slider"}
+_RC = {"source": "skewed", "separation": 1.0}
+_RCK = {"source": "choice", "separation": "slider"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.roc.ROCExplorer", _wroc.ROCExplorer, lambda: _wroc.ROCExplorer(n=400),
+    lambda: {"n": 400}, {"n": "size"}, _RS, _RK,
+    {"scores": (_RC, _RCK), "densities": (_RC, _RCK), "roc": (_RC, _RCK),
+     "pr": ({**_RC, "prevalence": 0.2}, {**_RCK, "prevalence": "slider"}),
+     "point": (_RS, _RK)},
+    player=("threshold", [0.0, 1.0])))
+REGISTRY["mlnotes.widgets.roc.digits_scores"] = Spec(_wroc.digits_scores)
+
+
+# ----------------------------------------------------------------------------- optim
+from mlnotes import optim as _opt  # noqa: E402
+from mlnotes.widgets import optim as _wopt  # noqa: E402
+
+MODULES += ["mlnotes.optim", "mlnotes.widgets.optim"]
+_T2 = np.array([0.5, -1.0])
+_G2 = np.array([0.3, 2.0])
+_STEPK = {"theta": "anyarray", "grad": "anyarray", "state": "mapping", "lr": "positive"}
+REGISTRY.update({
+    "mlnotes.optim.sgd_step": Spec(_opt.sgd_step, lambda: {"theta": _T2, "grad": _G2, "state": {}, "lr": 0.1,
+                                                           "momentum": 0.9, "nesterov": True, "weight_decay": 0.1},
+                                   {**_STEPK, "momentum": "probability", "nesterov": "bool",
+                                    "weight_decay": "nonneg"}),
+    "mlnotes.optim.adagrad_step": Spec(_opt.adagrad_step, lambda: {"theta": _T2, "grad": _G2, "state": {}, "lr": 0.1,
+                                                                   "eps": 1e-10, "initial_accumulator_value": 0.1},
+                                       {**_STEPK, "eps": "nonneg", "initial_accumulator_value": "nonneg"}),
+    "mlnotes.optim.rmsprop_step": Spec(_opt.rmsprop_step, lambda: {"theta": _T2, "grad": _G2, "state": {}, "lr": 0.1,
+                                                                   "alpha": 0.99, "eps": 1e-8},
+                                       {**_STEPK, "alpha": "probability", "eps": "nonneg"}),
+    "mlnotes.optim.adadelta_step": Spec(_opt.adadelta_step, lambda: {"theta": _T2, "grad": _G2, "state": {},
+                                                                     "lr": 1.0, "rho": 0.9, "eps": 1e-6},
+                                        {**_STEPK, "rho": "probability", "eps": "positive"}),
+    **{f"mlnotes.optim.{n}": Spec(getattr(_opt, n), lambda: {"theta": _T2, "grad": _G2, "state": {}, "lr": 0.1,
+                                                             "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+                                                             "weight_decay": 0.01},
+                                  {**_STEPK, "beta1": "probability", "beta2": "probability", "eps": "nonneg",
+                                   "weight_decay": "nonneg"})
+       for n in ("adam_step", "adamw_step")},
+    "mlnotes.optim.objective": Spec(_opt.objective, lambda: {"function": "beale", "xy": np.ones((3, 2))},
+                                    {"function": "choice", "xy": "anyarray"}),
+    "mlnotes.optim.gradient": Spec(_opt.gradient, lambda: {"function": "saddle", "xy": np.ones((3, 2))},
+                                   {"function": "choice", "xy": "anyarray"}),
+    "mlnotes.optim.run": Spec(_opt.run, lambda: {"function": "beale", "optimiser": "Adam", "lr": 0.01, "steps": 20,
+                                                 "beta": 0.9},
+                              {"function": "choice", "optimiser": "choice", "lr": "positive", "steps": "size",
+                               "beta": "probability"}),
+})
+_OPS = {"function": "beale", "lr": 0.01, "beta": 0.9, "steps": 20,
+        **{k: k in ("sgd", "adam", "nesterov") for k in _wopt.KEYS.values()}}
+_OPK = {"function": "choice", "lr": "slider", "beta": "slider", "steps": "intslider",
+        **{k: "toggle" for k in _wopt.KEYS.values()}}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.optim.OptimizerPlayground", _wopt.OptimizerPlayground,
+    lambda: _wopt.OptimizerPlayground(grid=30), lambda: {"grid": 30}, {"grid": "size"}, _OPS, _OPK,
+    {"run": ({"function": "beale", "optimiser": "Adam", "lr": 0.01, "beta": 0.9},
+             {"function": "choice", "optimiser": "choice", "lr": "slider", "beta": "slider"}),
+     "shown": (_OPS, _OPK),
+     "background": ({"function": "saddle"}, {"function": "choice"})},
+    player=("lr", [0.01, 0.1])))
+
+
+# ----------------------------------------------------------------------------- classical
+from mlnotes import classical as _cls  # noqa: E402
+
+MODULES += ["mlnotes.classical"]
+_CX = np.random.default_rng(0).normal(size=(30, 3)) + np.repeat(np.eye(3) * 3, 10, axis=0)
+_CY = np.repeat([0, 1, 2], 10)
+_CXY = {"X": _CX, "y": _CY}
+_CXK = {"X": "array", "y": "array"}
+_NONE_OK = frozenset({"max_depth", "max_features", "seed"})
+REGISTRY.update({
+    "mlnotes.classical.fit_logistic": Spec(_cls.fit_logistic, lambda: {**_CXY, "C": 1.0, "tol": 1e-8,
+                                                                       "max_iter": 50},
+                                           {**_CXK, "C": "positive", "tol": "positive", "max_iter": "size"}),
+    "mlnotes.classical.fit_svm": Spec(_cls.fit_svm, lambda: {**_CXY, "C": 1.0, "kernel": "rbf", "gamma": 0.5,
+                                                             "tol": 1e-3, "max_iter": 10_000},
+                                      {**_CXK, "C": "positive", "kernel": "choice", "gamma": "positive",
+                                       "tol": "positive", "max_iter": "size"}),
+    "mlnotes.classical.fit_gaussian_nb": Spec(_cls.fit_gaussian_nb, lambda: {**_CXY, "var_smoothing": 1e-9},
+                                              {**_CXK, "var_smoothing": "nonneg"}),
+    "mlnotes.classical.fit_lda": Spec(_cls.fit_lda, lambda: dict(_CXY), dict(_CXK)),
+    "mlnotes.classical.fit_qda": Spec(_cls.fit_qda, lambda: {**_CXY, "reg_param": 0.1},
+                                      {**_CXK, "reg_param": "probability"}),
+    "mlnotes.classical.fit_knn": Spec(_cls.fit_knn, lambda: {**_CXY, "k": 3}, {**_CXK, "k": "size"}),
+    "mlnotes.classical.fit_tree": Spec(_cls.fit_tree, lambda: {**_CXY, "max_depth": 3, "max_features": 2,
+                                                               "seed": 0},
+                                       {**_CXK, "max_depth": "size", "max_features": "size", "seed": "seed"},
+                                       optional=_NONE_OK),
+    "mlnotes.classical.fit_forest": Spec(_cls.fit_forest, lambda: {**_CXY, "n_trees": 3, "max_features": 2,
+                                                                   "max_depth": 3, "seed": 0},
+                                         {**_CXK, "n_trees": "size", "max_features": "size",
+                                          "max_depth": "size", "seed": "seed"}, optional=_NONE_OK),
+    "mlnotes.classical.fit_adaboost": Spec(_cls.fit_adaboost, lambda: {**_CXY, "n_rounds": 3, "max_depth": 1},
+                                           {**_CXK, "n_rounds": "size", "max_depth": "size"}),
+    "mlnotes.classical.fit_gradient_boosting": Spec(_cls.fit_gradient_boosting,
+                                                    lambda: {**_CXY, "n_rounds": 3, "learning_rate": 0.1,
+                                                             "max_depth": 2},
+                                                    {**_CXK, "n_rounds": "size", "learning_rate": "positive",
+                                                     "max_depth": "size"}),
+    "mlnotes.classical.predict": Spec(_cls.predict, lambda: {"model": _cls.fit_lda(_CX, _CY), "X": _CX},
+                                      {"model": "mapping", "X": "array"}),
+})

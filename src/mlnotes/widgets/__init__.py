@@ -17,6 +17,9 @@ _WIDGETS = {
     "TransportExplorer": "ot",         # notebook 04-06
     "KMeansStepper": "kmeans",         # notebook 03-04
     "ClassifierPlayground": "playground",  # Part III (host page: the lead decides)
+    "OptimizerPlayground": "optim",    # notebook 04-04
+    "FilterExplorer": "filters",       # notebook 04-02
+    "ROCExplorer": "roc",              # notebook 04-09
 }
 
 __all__ = ["Control", "IntSlider", "FloatSlider", "Choice", "Toggle", "Widget", "Player", *_WIDGETS]
