@@ -249,3 +249,25 @@ def test_no_control_characters(nb_path):
     bad = [(i, repr(m.group(0))) for i, c in enumerate(load(nb_path)["cells"])
            for m in re.finditer(r"[\x00-\x08\x0b-\x1f]", source(c))]
     assert not bad, f"control characters in cells: {bad}"
+
+
+def _book_macros():
+    mathjax = CONFIG["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
+    return set(mathjax)
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
+def test_math_uses_defined_macros(nb_path):
+    r"""The book's vector and matrix macros (``\vx``, ``\mA``, ...) must be defined in
+    _config.yml, and an accent must take a braced argument (``\hat{\mathbf m}``: MathJax
+    reads ``\hat\mathbf m`` as ``\hat`` of ``\mathbf`` with no argument). The browser stage
+    finds both as mjx-merror, a stage later; this finds them in a second."""
+    macros = _book_macros()
+    md = [(i, source(c)) for i, c in enumerate(load(nb_path)["cells"]) if c["cell_type"] == "markdown"]
+    undefined = sorted({(i, m.group(0)) for i, text in md
+                        for m in re.finditer(r"\\([vm][A-Za-z])(?![A-Za-z])", text)
+                        if m.group(1) not in macros and m.group(1) not in ("mu", "mp")})
+    assert not undefined, f"book macros used but not defined in _config.yml: {undefined}"
+    accents = [(i, m.group(0)) for i, text in md
+               for m in re.finditer(r"\\(?:hat|bar|tilde|vec|dot)\\(?:mathbf|boldsymbol|mathrm)\b", text)]
+    assert not accents, f"an accent needs braces around its argument: {accents}"
