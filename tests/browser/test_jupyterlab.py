@@ -41,6 +41,10 @@ SLOW_S = 60.0
 # An action slower than this counts as work, not an update: the status line must announce it
 # (widgets announce anything over about a second; the margin absorbs a busy CI machine).
 SLOW_MS = 2000.0
+# How long a probe waits for a new image before it concludes the slider has no effect in this
+# state: ten times the latency guard, so a busy machine does not turn a slow frame into 'no
+# effect' (a wrong conclusion only makes the search try another state).
+PROBE_S = 2.5
 # JupyterLab's own console messages that say nothing about the book's widgets (exact text).
 ALLOWED_CONSOLE: set = set()
 
@@ -255,11 +259,42 @@ def test_every_widget_in_jupyterlab(lab, browser):
                 act(f"checkbox {j} back", lambda: box.click())
             # sliders: keys (away from the end the handle sits at), then a drag of the handle
             handles = root.locator(".noUi-handle")
+
+            def probe(j, handle):
+                """One key press; True if the image changed (the slider matters here)."""
+                at_min = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemin")
+                key = "ArrowRight" if at_min else "ArrowLeft"
+                handle.focus()
+                act(f"slider {j} probe", lambda: page.keyboard.press(key), PROBE_S)
+                if unchanged and unchanged[-1] == f"slider {j} probe":
+                    unchanged.pop()
+                    return False
+                return True
+
+            def find_state_where_it_matters(j, handle):
+                """A slider with no effect in this state (a GP's period under an RBF kernel, a
+                tree's depth while kNN is chosen): choose other dropdown options, the last
+                dropdown and its last options first (a model or kernel choice sits there), until
+                the slider changes the image."""
+                for k in reversed(range(selects.count())):
+                    sel = selects.nth(k)
+                    for o in sel.evaluate("(s) => [...s.options].map(o => o.value)")[::-1]:
+                        if o == sel.input_value():
+                            continue   # the current option: no change to see
+                        act(f"select {k} = {o}", lambda o=o: sel.select_option(o), SLOW_S)
+                        if probe(j, handle):
+                            return True
+                return False
+
             for j in range(handles.count()):
                 handle, track = handles.nth(j), root.locator(".noUi-target").nth(j)
-                at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-                keys = ("ArrowLeft", "ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowRight", "ArrowLeft")
-                before = len(unchanged)
+                if not probe(j, handle) and not find_state_where_it_matters(j, handle):
+                    unchanged.append(f"slider {j} (no effect in any dropdown state tried)")
+                    continue
+                # two steps away from the nearer end, one back
+                now, lo, hi = (float(handle.get_attribute(f"aria-value{a}")) for a in ("now", "min", "max"))
+                upper = now > (lo + hi) / 2
+                keys = ("ArrowLeft", "ArrowLeft", "ArrowRight") if upper else ("ArrowRight", "ArrowRight", "ArrowLeft")
                 for key in keys:
                     handle.focus()
                     act(f"slider {j} {key}", lambda key=key: page.keyboard.press(key))
@@ -273,28 +308,6 @@ def test_every_widget_in_jupyterlab(lab, browser):
                     page.mouse.up()
 
                 act(f"slider {j} drag", drag, settle=True)
-                if len(unchanged) == before + 4 and selects.count():
-                    # No effect in this state (a GP's period under an RBF kernel): find a state of
-                    # the dropdowns where the slider matters, then it must change the image.
-                    del unchanged[before:]
-                    effect = False
-                    for k in range(selects.count()):
-                        sel = selects.nth(k)
-                        for o in sel.evaluate("(s) => [...s.options].map(o => o.value)")[1:]:
-                            if o == sel.input_value():
-                                continue   # already chosen by an earlier search: no change to see
-                            act(f"select {k} = {o}", lambda o=o: sel.select_option(o), SLOW_S)
-                            handle.focus()
-                            act(f"slider {j} ArrowLeft", lambda: page.keyboard.press("ArrowLeft"))
-                            if unchanged and unchanged[-1] == f"slider {j} ArrowLeft":
-                                unchanged.pop()
-                                continue
-                            effect = True
-                            break
-                        if effect:
-                            break
-                    if not effect:
-                        unchanged.append(f"slider {j} (no effect in any dropdown state tried)")
             results[name] = {"n": len(lat), "median_ms": round(statistics.median(lat), 1) if lat else None,
                              "max_ms": round(max(lat), 1) if lat else None,
                              "slow_s": [round(s / 1000, 2) for s in slow], "unchanged": unchanged}
