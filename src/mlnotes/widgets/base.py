@@ -264,6 +264,19 @@ class Player:
         return f"Player({self.n_frames} frames over {self.param!r}, {len(self.html) // 1024} KiB)"
 
 
+def _pin_axis_labels(*axes: Any) -> None:
+    """Keep each axis label where the last layout put it.
+
+    Matplotlib places axis labels anew on every draw, after measuring the tick labels; that
+    costs several milliseconds per axis. A widget whose layout is frozen after the first
+    draw calls this once, in :meth:`Widget.figure`, after the layout.
+    """
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            xy = axis.label.get_transform().transform(axis.label.get_position())
+            axis.set_label_coords(*ax.transAxes.inverted().transform(xy))
+
+
 class Widget:
     """Base class of the book's widgets; see the module docstring for the contract."""
 

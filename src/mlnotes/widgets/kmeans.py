@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import data, plotting
 from ..validate import as_array, as_seed, as_size
-from .base import Choice, IntSlider, Player, Widget
+from .base import Choice, IntSlider, Player, Widget, _pin_axis_labels
 
 __all__ = ["KMeansStepper", "KMeansRun", "DATASETS", "lloyd", "init_centres"]
 
@@ -257,10 +257,7 @@ class KMeansStepper(Widget):
     def figure(self, **state: Any) -> Figure:
         """Build the figure for ``state``; the layout is computed once, then frozen (fast updates)."""
         fig = super().figure(**state)
-        for ax in (self._ax, self._ax_obj):   # pin the axis labels where the layout put them
-            for axis, lab in ((ax.xaxis, ax.xaxis.label), (ax.yaxis, ax.yaxis.label)):
-                xy = lab.get_transform().transform(lab.get_position())
-                axis.set_label_coords(*ax.transAxes.inverted().transform(xy))
+        _pin_axis_labels(self._ax, self._ax_obj)
         return fig
 
     def _update(self, state: Mapping[str, Any]) -> None:

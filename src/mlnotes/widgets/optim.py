@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from .. import optim, plotting
 from ..validate import as_size
-from .base import Choice, FloatSlider, IntSlider, Toggle, Widget
+from .base import Choice, FloatSlider, IntSlider, Toggle, Widget, _pin_axis_labels
 
 __all__ = ["OptimizerPlayground", "STEPS_MAX", "KEYS", "COLOURS", "FLOOR", "USES_BETA"]
 
@@ -169,10 +169,7 @@ class OptimizerPlayground(Widget):
     def figure(self, **state: Any) -> Figure:
         """Build the figure for ``state``; the layout is computed once, then frozen (fast updates)."""
         fig = super().figure(**state)
-        for ax in (self._ax, self._ax_loss):   # pin the axis labels where the layout put them
-            for axis, lab in ((ax.xaxis, ax.xaxis.label), (ax.yaxis, ax.yaxis.label)):
-                xy = lab.get_transform().transform(lab.get_position())
-                axis.set_label_coords(*ax.transAxes.inverted().transform(xy))
+        _pin_axis_labels(self._ax, self._ax_loss)
         return fig
 
     def _update(self, state: Mapping[str, Any]) -> None:

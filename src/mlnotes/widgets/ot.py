@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .. import data, ot, plotting
-from .base import Choice, Control, FloatSlider, IntSlider, Player, Widget
+from .base import Choice, Control, FloatSlider, IntSlider, Player, Widget, _pin_axis_labels
 
 __all__ = ["TransportExplorer", "DENSITIES_1D", "SETS_2D", "EPS_GRID", "VIEWS"]
 
@@ -390,11 +390,7 @@ class TransportExplorer(Widget):
         """Keep the axis labels where the first layout put them (placing them anew on every
         draw costs several ms per axis)."""
         self.fig.canvas.draw()
-        for a_ in (self._ax_main, self._ax_disp, self._ax_mix, self._ax_mat):
-            for axis in (a_.xaxis, a_.yaxis):
-                label = axis.label
-                xy = label.get_transform().transform(label.get_position())
-                axis.set_label_coords(*a_.transAxes.inverted().transform(xy))
+        _pin_axis_labels(self._ax_main, self._ax_disp, self._ax_mix, self._ax_mat)
         self._ax_mat.xaxis.set_label_coords(*self._ax_main.xaxis.label.get_position())
         self._ax_mat.yaxis.set_label_coords(*self._ax_main.yaxis.label.get_position())
 

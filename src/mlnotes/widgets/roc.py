@@ -18,7 +18,7 @@ from matplotlib.ticker import FixedLocator
 
 from .. import metrics, plotting
 from ..validate import as_size
-from .base import Choice, FloatSlider, Widget
+from .base import Choice, FloatSlider, Widget, _pin_axis_labels
 
 __all__ = ["ROCExplorer", "SOURCES", "digits_scores"]
 
@@ -258,10 +258,7 @@ class ROCExplorer(Widget):
     def figure(self, **state: Any) -> Figure:
         """Build the figure for ``state``; the layout is computed once, then frozen."""
         fig = super().figure(**state)
-        for ax in fig.axes:    # pin the axis labels where the layout put them
-            for axis, lab in ((ax.xaxis, ax.xaxis.label), (ax.yaxis, ax.yaxis.label)):
-                xy = lab.get_transform().transform(lab.get_position())
-                axis.set_label_coords(*ax.transAxes.inverted().transform(xy))
+        _pin_axis_labels(*fig.axes)
         return fig
 
     def _update(self, state: Mapping[str, Any]) -> None:
