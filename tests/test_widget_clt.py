@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from blit_check import repaints_with_equal_pixels
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -130,3 +131,14 @@ def test_player():
     assert isinstance(p, Player) and p.n_frames == 3
     p2 = w.player("dist", dpi=30, n=8)
     assert p2.n_frames == len(DISTRIBUTIONS)
+
+
+def test_moves_of_n_repaint_only_the_animated_artists(monkeypatch):
+    steps = [{"n": 2}, {"n": 3}, {"n": 64}, {"n": 1}, {"dist": "bernoulli"}, {"n": 7},
+             {"dist": "uniform", "n": 40}, {"n": 41}]
+    w, repaints = repaints_with_equal_pixels(lambda: CLTExplorer(reps=600, n_max=64, seed=1), steps,
+                                             monkeypatch, n=1, dist="exponential")
+    # a move of n paints the histogram, its marker and the title over the cached background;
+    # a new distribution changes the KS curve and repaints the whole figure
+    assert repaints == [0, 0, 0, 0, 1, 0, 1, 0], repaints
+    assert_shows(w, 41, "uniform")

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from blit_check import repaints_with_equal_pixels
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -164,3 +165,18 @@ def test_player():
     p = w.player("alpha", values=[0.5, 1.0, 1.5, 2.0], beta=0.2, dpi=30)
     assert isinstance(p, Player) and p.n_frames == 4
     assert p.html.count("data:image/jpeg;base64,") >= 4 and p.param == "alpha"
+
+
+def test_small_moves_repaint_only_the_animated_artists(monkeypatch):
+    steps = [{"alpha": 1.55}, {"alpha": 1.6}, {"beta": 0.1}, {"beta": 0.2}, {"alpha": 0.3},
+             {"alpha": 2.0, "beta": -1.0}, {"alpha": 1.95}]
+    w, repaints = repaints_with_equal_pixels(lambda: StableExplorer(n_samples=1000, precompute=False),
+                                             steps, monkeypatch, alpha=1.5, beta=0.0)
+    # neighbouring states keep the density's y-limit: only the curves and the title are painted
+    assert repaints[:4] == [0, 0, 0, 0] and repaints[4] == 1, repaints
+    assert sum(repaints) <= 3, repaints
+    assert_shows(w, 1.95, -1.0)
+    top = w.ax_density.get_ylim()[1]
+    peak = w.density(1.95, -1.0).max()
+    # the limit is the rung just above 1.1 x the peak (rungs 10^0.1 apart, from 0.45)
+    assert 1.1 * peak <= top < 1.1 * 10 ** 0.1 * peak or top == 0.45, (peak, top)

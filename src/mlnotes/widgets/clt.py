@@ -139,8 +139,8 @@ class CLTExplorer(Widget):
         self.bars = ax1.stairs(np.zeros(self.bins.size - 1), self.bins, fill=True, color=plotting.PALETTE[5],
                                alpha=0.7, label="standardised means")
         zz = np.linspace(-4, 4, 241)
-        ax1.plot(zz, np.exp(-zz ** 2 / 2) / math.sqrt(2 * math.pi), color=plotting.PALETTE[3],
-                 label=r"$\mathcal{N}(0, 1)$")
+        (normal,) = ax1.plot(zz, np.exp(-zz ** 2 / 2) / math.sqrt(2 * math.pi), color=plotting.PALETTE[3],
+                             label=r"$\mathcal{N}(0, 1)$")
         ax1.set_xlim(-4, 4)
         ax1.set_ylim(0, 0.8)
         ax1.set_xticks([-4, -2, 0, 2, 4])
@@ -160,12 +160,23 @@ class CLTExplorer(Widget):
         _plain_log_ticks(ax2.yaxis, [0.01, 0.1, 1])
         plotting.label(ax2, "n", r"$\sup_z |F_n(z) - \Phi(z)|$", "distance to N(0, 1)")
         ax2.legend(loc="lower left", fontsize=8)
+        # What a move of n changes is animated: painted over a cached background of the rest
+        # (Widget.draw), above the spines (zorder 2.5) as in a full draw; the N(0, 1) curve
+        # stays above the histogram. The legend sits below both (a tall bar may cover it),
+        # so that a full draw and a repaint give the same pixels.
+        for art, z in ((self.bars, 2.6), (normal, 2.7), (self.ks_mark, 2.6), (self.title, 3.0)):
+            art.set_animated(True)
+            art.set_zorder(z)
+        ax1.get_legend().set_zorder(2.55)
+        self._curve_dist = None
 
     def _update(self, state: Mapping[str, object]) -> None:
         n, dist = int(state["n"]), str(state["dist"])
         self.bars.set_data(values=self.histogram(n, dist))
         curve = self.ks_curve(dist)
-        self.ks_line.set_ydata(curve)
-        self.rate_line.set_ydata(curve[0] / np.sqrt(np.arange(1, self.n_max + 1)))
+        if dist != self._curve_dist:   # the curves depend on the distribution only
+            self.ks_line.set_ydata(curve)
+            self.rate_line.set_ydata(curve[0] / np.sqrt(np.arange(1, self.n_max + 1)))
+            self._curve_dist = dist
         self.ks_mark.set_data([n], [curve[n - 1]])
         self.title.set_text(f"{DISTRIBUTIONS[dist][0]}, n = {n}: KS = {curve[n - 1]:.3f}")
