@@ -3,6 +3,7 @@ import itertools
 
 import numpy as np
 import pytest
+from blit_check import repaints_with_equal_pixels
 
 from mlnotes import gp
 from mlnotes.widgets.base import Player
@@ -142,3 +143,16 @@ def test_cache_is_bounded(w):
     for i in range(80):
         w.compute(length_scale=0.1 + 0.01 * i)
     assert len(w._cache) <= 64
+
+
+def test_slider_moves_repaint_only_the_animated_artists(monkeypatch):
+    steps = [{"length_scale": 0.55}, {"length_scale": 0.6}, {"noise": 0.02}, {"seed": 3},
+             {"n_obs": 0}, {"kernel": "periodic"}, {"period": 2.5}, {"variance": 4.0}]
+    w, repaints = repaints_with_equal_pixels(lambda: GPWidget(n_grid=120), steps, monkeypatch)
+    # most moves keep the y-limit and the colour scale (rungs 10^0.1 apart): no full repaint
+    assert sum(repaints) <= 4 and repaints[:2] == [0, 0], repaints
+    top, vmax = w.ax.get_ylim()[1], w.cov_image.get_clim()[1]
+    c = w.compute(**w.state)
+    curves = np.abs(np.r_[c["mean"] - 2 * c["std"], c["mean"] + 2 * c["std"], c["samples"].ravel()])
+    assert max(3.0, 1.08 * curves.max()) <= top < 1.27 * max(3.0, 1.08 * curves.max())
+    assert np.abs(c["cov"]).max() <= vmax < 1.27 * np.abs(c["cov"]).max()

@@ -178,5 +178,5 @@ def test_small_moves_repaint_only_the_animated_artists(monkeypatch):
     assert_shows(w, 1.95, -1.0)
     top = w.ax_density.get_ylim()[1]
     peak = w.density(1.95, -1.0).max()
-    # the limit is the rung just above 1.1 x the peak (rungs 10^0.1 apart, from 0.45)
+    # the limit is the rung just above 1.1 x the peak (rungs 10^0.1 apart, from 0.45; Widget._snap_up)
     assert 1.1 * peak <= top < 1.1 * 10 ** 0.1 * peak or top == 0.45, (peak, top)

@@ -277,6 +277,16 @@ def _pin_axis_labels(*axes: Any) -> None:
             axis.set_label_coords(*ax.transAxes.inverted().transform(xy))
 
 
+def _snap_up(value: float, base: float = 1.0) -> float:
+    """The smallest ``base * 10**(k / 10)`` (k an integer) at or above ``value`` (> 0).
+
+    Axis limits and colour scales of the widgets move along this ladder (rungs about 26 %
+    apart), so that most slider moves keep them and repaint only the animated artists.
+    """
+    k = math.ceil(10.0 * math.log10(value / base) - 1e-9)
+    return base * 10.0 ** (k / 10.0)
+
+
 class Widget:
     """Base class of the book's widgets; see the module docstring for the contract."""
 

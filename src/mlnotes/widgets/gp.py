@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from .. import gp, runtime
 from ..validate import as_array, as_seed
-from .base import Choice, FloatSlider, IntSlider, Widget
+from .base import Choice, FloatSlider, IntSlider, Widget, _snap_up
 
 __all__ = ["GPWidget", "KERNEL_CHOICES", "hidden_function"]
 
@@ -189,6 +189,20 @@ class GPWidget(Widget):
         fmt.set_powerlimits((-2, 2))  # small covariances get a "1e-4"-style offset, labels stay short
         cb.formatter = fmt
         self.axc = axc
+        # Everything a slider changes is animated: painted over a cached background
+        # (Widget.draw) until the y-limit or the colour scale moves to another rung of its
+        # ladder. The curves keep their order of a full draw, above the spines (zorder 2.5);
+        # the legend sits below them, so that a full draw and a repaint give the same pixels.
+        ax.set_title(" ", fontsize=10)
+        axc.set_title(" ", fontsize=10)
+        parts = [self.band, *self.sample_lines, self.truth_line, self.mean_line, self.obs_line,
+                 self.cov_image, self.cov_obs, ax.title]
+        for z, art in enumerate(parts):
+            art.set_animated(True)
+            art.set_zorder(2.6 + 0.01 * z)
+        ax.get_legend().set_zorder(2.55)
+        # colour-map the 100 x 100 matrix before resampling it: a third of the image's cost
+        self.cov_image.set_interpolation_stage("data")
 
     def _update(self, state: Mapping[str, Any]) -> None:
         r = self.compute(**state)
@@ -201,14 +215,19 @@ class GPWidget(Widget):
         self.obs_line.set_data(r["x_obs"], r["y_obs"])
         self.cov_obs.set_data(r["x_obs"], r["x_obs"])
         top = float(np.max(np.abs(np.r_[lo, hi, r["samples"].ravel()])))
-        top = min(max(3.0, 1.08 * top), 60.0)
-        self.ax.set_ylim(-top, top)
+        top = _snap_up(min(max(3.0, 1.08 * top), 60.0))
+        if self.ax.get_ylim() != (-top, top):   # a new limit or scale repaints the figure
+            self.ax.set_ylim(-top, top)
         c = r["cov"]
-        vmax = float(np.max(np.abs(c))) or 1.0
+        vmax = _snap_up(float(np.max(np.abs(c))) or 1.0)
         self.cov_image.set_data(c[::self.stride, ::self.stride])
-        self.cov_image.set_clim(-vmax, vmax)
+        if self.cov_image.get_clim() != (-vmax, vmax):
+            self.cov_image.set_clim(-vmax, vmax)
         n = state["n_obs"]
         what = "prior" if n == 0 else f"posterior | {n} obs."
         ev = "" if np.isnan(r["log_evidence"]) else f", log p(y) = {r['log_evidence']:.1f}"
-        self.ax.set_title(f"{state['kernel']}: {what}{ev}", fontsize=10)
-        self.axc.set_title(f"{'prior' if n == 0 else 'posterior'} covariance of f(x), f(x')", fontsize=10)
+        self.ax.title.set_text(f"{state['kernel']}: {what}{ev}")
+        ctitle = f"{'prior' if n == 0 else 'posterior'} covariance of f(x), f(x')"
+        if self.axc.title.get_text() != ctitle:   # a new text repaints the figure
+            self.axc.title.set_text(ctitle)
+

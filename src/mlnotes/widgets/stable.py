@@ -26,7 +26,7 @@ from scipy import special
 from .. import plotting
 from ..prob import stable_from_uniforms, stable_pdf
 from ..validate import as_array, as_float, as_seed, as_size
-from .base import FloatSlider, Widget
+from .base import FloatSlider, Widget, _snap_up
 
 __all__ = ["StableExplorer", "tail_constant"]
 
@@ -212,7 +212,7 @@ class StableExplorer(Widget):
         p = self.density(a, b)
         self.pdf_line.set_ydata(p)
         self.hist_line.set_ydata(self.histogram(a, b))
-        top = _rung(1.1 * float(p.max()))
+        top = max(0.45, _snap_up(1.1 * float(p.max()), 0.45))
         if self.ax_density.get_ylim() != (0.0, top):   # a new limit repaints the figure
             self.ax_density.set_ylim(0.0, top)
         t, surv = self.tail(a, b)
@@ -222,12 +222,3 @@ class StableExplorer(Widget):
         self.title.set_text(f"α = {a:.2f}, β = {b:+.2f}: {self.outside_fraction(a, b):.1%} of draws "
                             f"outside ±{self.x[-1]:g}")
 
-
-#: Upper y-limits of the density panel: a slider move repaints the whole figure only when the
-#: peak crosses a rung (each about 1.26 times the last, from 0.45).
-_RUNGS = 0.45 * 10.0 ** (np.arange(100) / 10)   # up to 4e9: peaks near α = 0.1 reach 1e6
-
-
-def _rung(height: float) -> float:
-    """The smallest rung of :data:`_RUNGS` at or above ``height``."""
-    return float(_RUNGS[min(int(np.searchsorted(_RUNGS, height)), _RUNGS.size - 1)])
