@@ -1,6 +1,7 @@
 """The SVD compression widget, driven like a reader: controls in, figure data out."""
 import numpy as np
 import pytest
+from blit_check import repaints_with_equal_pixels
 
 from mlnotes import data
 from mlnotes.widgets.base import Player
@@ -187,4 +188,15 @@ def test_player_sweeps_k_within_the_image_rank():
     # the live widget made before the players still drives its own figure
     assert w.fig is fig and w.state["k"] == 7 and w.state["image"] == "hopper_gray_512"
     box.controls["k"].value = 9
+    check_figure_matches(w)
+
+
+def test_moves_of_k_repaint_only_the_animated_artists(monkeypatch):
+    names = list(BUNDLED_IMAGES)
+    steps = [{"k": 5}, {"k": 6}, {"k": 40}, {"log_scale": False}, {"k": 2},
+             {"image": names[1], "k": 3}, {"k": 4}]
+    w, repaints = repaints_with_equal_pixels(SVDCompression, steps, monkeypatch, image=names[0], k=10)
+    # the rank slider paints the two images, the markers and the summary line over the cached
+    # background; a new scale or a new image repaints the figure
+    assert repaints == [0, 0, 0, 1, 0, 1, 0], repaints
     check_figure_matches(w)

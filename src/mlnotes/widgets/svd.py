@@ -204,7 +204,16 @@ class SVDCompression(Widget):
             ax.set_title(ax.get_title(), y=1.0)
             ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         self._ax_energy.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
-        self._text = fig.suptitle(" ", fontsize=10)
+        # the suptitle reserves the layout's room for the summary line drawn in its place
+        self._title = fig.suptitle(" ", fontsize=10)
+        self._text = self._ax_energy.text(0.5, 0.98, " ", transform=fig.transFigure, fontsize=10,
+                                          ha="center", va="top", clip_on=False, in_layout=False)
+        # What a move of k changes is animated: painted over a cached background (Widget.draw),
+        # above the spines (zorder 2.5) as in a full draw.
+        for z, art in enumerate((self._im_rec, self._im_err, self._spec_k, self._energy_k,
+                                 self._energy_dot, self._text)):
+            art.set_animated(True)
+            art.set_zorder(2.6 + 0.01 * z)
         self._shown = {}
 
     def figure(self, **state: Any) -> Figure:
@@ -222,6 +231,7 @@ class SVDCompression(Widget):
             xy = label.get_transform().transform(label.get_position())
             ax.xaxis.set_label_coords(*ax.transAxes.inverted().transform(xy))
             ax.yaxis.set_label_coords(0.0, 0.5)   # no y label: title says what is plotted
+        self._text.set_position(self._title.get_position())
 
     def _update(self, state: Mapping[str, Any]) -> None:
         name, k, log = state["image"], state["k"], state["log_scale"]
