@@ -3,6 +3,7 @@ import time
 
 import numpy as np
 import pytest
+from blit_check import repaints_with_equal_pixels
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,3 +147,13 @@ def test_update_is_fast():
         w.draw()
         times.append(time.perf_counter() - t)
     assert np.median(times) < 0.25  # budget 50 ms on an idle core; generous here for a loaded CI
+
+
+def test_slider_moves_repaint_only_the_animated_artists(monkeypatch):
+    steps = [{"a": 2.95}, {"b": 1.05}, {"c": 0.95}, {"d": 2.05}, {"a": 0.5, "b": 0.2, "c": 0.1, "d": 0.5}, {"b": 0.25}]
+    w, repaints = repaints_with_equal_pixels(MatrixMapWidget, steps, monkeypatch)
+    # small moves keep the limits (a ladder of rungs): only the moving artists are painted
+    assert repaints[:4] == [0, 0, 0, 0] and repaints[4] == 1 and repaints[5] == 0, repaints
+    pts = np.abs(np.hstack([w.square(**w.state), w.circle(**w.state)])).max()
+    need = max(2.2, 1.15 * pts)   # at least 2.2, and a 15 % margin
+    assert need <= w.limit(**w.state) < 1.26 * need

@@ -282,7 +282,10 @@ def _snap_up(value: float, base: float = 1.0) -> float:
 
     Axis limits and colour scales of the widgets move along this ladder (rungs about 26 %
     apart), so that most slider moves keep them and repaint only the animated artists.
+    A value that is not positive (an empty or all-zero panel) gets ``base``.
     """
+    if not value > 0:
+        return base
     k = math.ceil(10.0 * math.log10(value / base) - 1e-9)
     return base * 10.0 ** (k / 10.0)
 
