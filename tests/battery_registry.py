@@ -1127,3 +1127,226 @@ REGISTRY.update({
     "mlnotes.classical.predict": Spec(_cls.predict, lambda: {"model": _cls.fit_lda(_CX, _CY), "X": _CX},
                                       {"model": "mapping", "X": "array"}),
 })
+
+
+# ----------------------------------------------------------------------------- vae
+from mlnotes import vae as _vae  # noqa: E402
+
+MODULES += ["mlnotes.vae"]
+_VX = np.random.default_rng(5).uniform(size=(6, 4))
+_VE = np.random.default_rng(6).normal(size=(3, 6, 2))
+
+
+def _vmodel():
+    import torch as _torch  # noqa: PLC0415
+    with _torch.random.fork_rng():
+        _torch.manual_seed(0)
+        return _once("vae", lambda: _vae.VAE(data_dim=4, latent_dim=2, hidden=8, depth=1).double())
+
+
+def _vcall(meth):
+    def call(**kw):
+        out = getattr(_vmodel(), meth)(**kw)
+        return tuple(o.detach().numpy() for o in out) if isinstance(out, tuple) else \
+            (out.detach().numpy() if hasattr(out, "detach") else out)
+    call.__name__ = meth
+    return call
+
+
+def _vnp(fn):
+    def call(**kw):
+        out = fn(**kw)
+        return out.detach().numpy() if hasattr(out, "detach") else out
+    call.__name__ = fn.__name__
+    return call
+
+
+REGISTRY.update({
+    "mlnotes.vae.VAE": Spec(_vae.VAE, lambda: {"data_dim": 4, "latent_dim": 2, "hidden": 8, "depth": 1,
+                                               "obs_sigma": 0.3},
+                            {"data_dim": "size", "latent_dim": "size", "hidden": "size", "depth": "size",
+                             "obs_sigma": "positive"}, optional=frozenset({"obs_sigma"})),
+    "mlnotes.vae.VAE.encode": Spec(_vcall("encode"), lambda: {"x": _VX}, {"x": "array"}),
+    "mlnotes.vae.VAE.decode": Spec(_vcall("decode"), lambda: {"z": _VE[0]}, {"z": "array"}),
+    "mlnotes.vae.VAE.log_likelihood": Spec(_vcall("log_likelihood"), lambda: {"x": _VX, "z": _VE},
+                                           {"x": "array", "z": "array"}),
+    "mlnotes.vae.VAE.forward": Spec(_vcall("forward"), lambda: {"x": _VX, "eps": _VE[0]},
+                                    {"x": "array", "eps": "array"}, optional=frozenset({"eps"})),
+    "mlnotes.vae.VAE.sample": Spec(_vcall("sample"), lambda: {"n": 3, "seed": 0, "mean": True},
+                                   {"n": "size", "seed": "seed", "mean": "bool"}, optional=frozenset({"seed"})),
+    "mlnotes.vae.kl_standard_normal": Spec(_vnp(_vae.kl_standard_normal),
+                                           lambda: {"mu": _VE[0], "logvar": _VE[1]},
+                                           {"mu": "anyarray", "logvar": "anyarray"}),
+    "mlnotes.vae.reparameterise": Spec(_vnp(_vae.reparameterise),
+                                       lambda: {"mu": _VE[0], "logvar": _VE[1], "eps": _VE},
+                                       {"mu": "anyarray", "logvar": "anyarray", "eps": "anyarray"}),
+    "mlnotes.vae.elbo": Spec(_vnp(_vae.elbo), lambda: {"model": _vmodel(), "x": _VX, "samples": 2, "seed": 0,
+                                                       "eps": _VE},
+                             {"model": "callable", "x": "array", "samples": "size", "seed": "seed",
+                              "eps": "array"}, optional=frozenset({"seed", "eps"})),
+    "mlnotes.vae.importance_log_likelihood": Spec(
+        _vnp(_vae.importance_log_likelihood),
+        lambda: {"model": _vmodel(), "x": _VX, "k": 5, "seed": 0, "eps": _VE, "chunk": 4},
+        {"model": "callable", "x": "array", "k": "size", "seed": "seed", "eps": "array", "chunk": "size"},
+        optional=frozenset({"seed", "eps"})),
+    "mlnotes.vae.train_vae": Spec(
+        lambda **kw: _vae.train_vae(**kw)[1],
+        lambda: {"data": _VX, "config": {"depth": 1, "full": False}, "latent_dim": 2, "hidden": 8, "depth": 1,
+                 "epochs": 2, "batch_size": 4, "lr": 1e-3, "obs_sigma": 0.3, "seed": 0, "device": "cpu",
+                 "verbose": False},
+        {"data": "array", "config": "mapping", "latent_dim": "size", "hidden": "size", "depth": "size",
+         "epochs": "size", "batch_size": "size", "lr": "positive", "obs_sigma": "positive", "seed": "seed",
+         "device": "device", "verbose": "bool"},
+        optional=frozenset({"config", "latent_dim", "hidden", "depth", "epochs", "batch_size", "lr",
+                            "obs_sigma", "device"})),
+})
+
+
+# ----------------------------------------------------------------------------- widgets.latent
+from mlnotes.widgets import latent as _wlat  # noqa: E402
+
+MODULES += ["mlnotes.widgets.latent"]
+
+
+def _latent_parts():
+    import torch as _torch  # noqa: PLC0415
+    with _torch.random.fork_rng():
+        _torch.manual_seed(0)
+        model = _once("latent-model", lambda: _vae.VAE(data_dim=16, latent_dim=2, hidden=8, depth=1))
+    X = np.random.default_rng(7).uniform(size=(12, 16))
+    return model, X, np.repeat([0, 1, 2], 4)
+
+
+_LS = {"start": 0, "end": 2, "t": 0.5, "z1": 0.5, "z2": -0.5}
+_LK = {"start": "choice", "end": "choice", "t": "slider", "z1": "slider", "z2": "slider"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.latent.LatentExplorer", _wlat.LatentExplorer,
+    lambda: _wlat.LatentExplorer(*_latent_parts()),
+    lambda: dict(zip(("model", "images", "labels"), _latent_parts()), limit=2.5),
+    {"model": "callable", "images": "array", "labels": "array", "limit": "positive"},
+    _LS, _LK,
+    {"latent_map": ({}, {}),
+     "anchor": ({"digit": 1}, {"digit": "choice"}),
+     "line_point": ({"start": 0, "end": 2, "t": 0.3}, {"start": "choice", "end": "choice", "t": "slider"}),
+     "free_point": ({"z1": 0.5, "z2": -1.0}, {"z1": "slider", "z2": "slider"}),
+     "decoded": ({"z": np.array([0.5, -1.0])}, {"z": "array"})},
+    player=("t", [0.0, 1.0]), ctor_optional=frozenset({"limit"})))
+REGISTRY["mlnotes.widgets.latent.default_model"] = Spec(_wlat.default_model)
+
+
+# ----------------------------------------------------------------------------- gan
+from mlnotes import gan as _gan  # noqa: E402
+from mlnotes.widgets import gan as _wgan  # noqa: E402
+
+MODULES += ["mlnotes.gan", "mlnotes.widgets.gan"]
+_GX = _gan.ring(40, seed=3)
+_GC = _gan.ring_centres()
+_GL = np.random.default_rng(4).normal(size=(6, 1))
+
+
+def _gfit():
+    """A tiny two-member run with snapshots (for GANResult, Snapshots and the widget)."""
+    return _once("gan-fit", lambda: _gan.train_gan(_GX, steps=4, seed=[0, 1], pack=[1, 2], hidden=8,
+                                                    batch_size=8, snapshot_every=2, snapshot_n=16,
+                                                    snapshot_grid=6, device="cpu", progress=False))
+
+
+def _gmlp():
+    return _once("gan-mlp", lambda: _gan.StackedMLP([2, 4, 1], 2, seeds=[0, 1]))
+
+
+def _gadam_step():
+    import torch as _torch  # noqa: PLC0415
+    w = _torch.ones(3, requires_grad=True)
+    opt = _gan.Adam([w], lr=0.1, betas=(0.5, 0.9))
+    (w ** 2).sum().backward()
+    opt.step()
+    return w.detach().numpy()
+
+
+def _gt(v):
+    return __import__("torch").tensor(v)
+
+
+_GTRAIN = {"data": _GX, "steps": 3, "seed": 0, "labels": np.arange(40) % 4, "pack": 2, "latent_dim": 2,
+           "hidden": 8, "depth": 1, "batch_size": 8, "lr": 1e-2, "lr_d": 5e-3, "betas": (0.5, 0.9),
+           "schedule": "cosine", "loss": "minimax", "d_steps": 2, "g_steps": 2, "activation": "leaky_relu",
+           "output": "linear", "standardize": True, "snapshot_every": 2, "snapshot_n": 8, "snapshot_grid": 4,
+           "device": "cpu", "progress": False}
+_GTRAINK = {"data": "array", "steps": "size", "seed": "seed", "labels": "array", "pack": "size",
+            "latent_dim": "size", "hidden": "size", "depth": "size", "batch_size": "size", "lr": "positive",
+            "lr_d": "positive", "betas": "pair", "schedule": "choice", "loss": "choice", "d_steps": "size",
+            "g_steps": "size", "activation": "choice", "output": "choice", "standardize": "bool",
+            "snapshot_every": "size", "snapshot_n": "size", "snapshot_grid": "size", "device": "device",
+            "progress": "bool"}
+
+REGISTRY.update({
+    "mlnotes.gan.ring_centres": Spec(_gan.ring_centres, lambda: {"modes": 8, "radius": 1.0},
+                                     {"modes": "size", "radius": "positive"}),
+    "mlnotes.gan.grid_centres": Spec(_gan.grid_centres, lambda: {"side": 5, "spacing": 2.0},
+                                     {"side": "size", "spacing": "positive"}),
+    "mlnotes.gan.ring": Spec(_gan.ring, lambda: {"n": 20, "modes": 8, "radius": 1.0, "sigma": 0.01, "seed": 0,
+                                                 "return_labels": True},
+                             {"n": "size", "modes": "size", "radius": "positive", "sigma": "positive",
+                              "seed": "seed", "return_labels": "bool"}),
+    "mlnotes.gan.grid": Spec(_gan.grid, lambda: {"n": 20, "side": 5, "spacing": 2.0, "sigma": 0.05, "seed": 0,
+                                                 "return_labels": False},
+                             {"n": "size", "side": "size", "spacing": "positive", "sigma": "positive",
+                              "seed": "seed", "return_labels": "bool"}),
+    "mlnotes.gan.mode_counts": Spec(_gan.mode_counts, lambda: {"samples": _GX, "centres": _GC, "sigma": 0.01,
+                                                               "threshold": 3.0},
+                                    {"samples": "array", "centres": "array", "sigma": "positive",
+                                     "threshold": "positive"}),
+    "mlnotes.gan.mode_coverage": Spec(_gan.mode_coverage, lambda: {"samples": _GX, "centres": _GC, "sigma": 0.01,
+                                                                   "threshold": 3.0, "min_count": 2},
+                                      {"samples": "array", "centres": "array", "sigma": "positive",
+                                       "threshold": "positive", "min_count": "size"}),
+    "mlnotes.gan.Coverage": Spec(lambda: _gan.mode_coverage(_GX, _GC, 0.01)),   # a record made by mode_coverage()
+    "mlnotes.gan.pack_samples": Spec(_gan.pack_samples, lambda: {"x": np.arange(12.0).reshape(6, 2), "m": 2},
+                                     {"x": "array", "m": "size"}),
+    "mlnotes.gan.gan_losses": Spec(
+        lambda logits_real, logits_fake, loss: tuple(t.numpy() for t in _gan.gan_losses(logits_real, logits_fake,
+                                                                                         loss)),
+        lambda: {"logits_real": _gt(_GL), "logits_fake": _gt(-_GL), "loss": "minimax"},
+        {"logits_real": "array", "logits_fake": "array", "loss": "choice"}),
+    "mlnotes.gan.Adam": Spec(lambda params, lr, betas, eps: _gan.Adam(params, lr, betas, eps),
+                             lambda: {"params": [__import__("torch").ones(2, requires_grad=True)], "lr": 0.1,
+                                      "betas": (0.5, 0.9), "eps": 1e-8},
+                             {"params": "iterable", "lr": "positive", "betas": "pair", "eps": "nonneg"}),
+    "mlnotes.gan.Adam.zero_grad": Spec(
+        lambda: _gan.Adam([__import__("torch").ones(2, requires_grad=True)]).zero_grad()),
+    "mlnotes.gan.Adam.step": Spec(_gadam_step),
+    "mlnotes.gan.StackedMLP": Spec(_gan.StackedMLP, lambda: {"sizes": [2, 4, 1], "members": 2, "activation": "tanh",
+                                                            "output": "sigmoid", "seeds": [0, 1], "inputs": [2, 1]},
+                                   {"sizes": "iterable", "members": "size", "activation": "choice",
+                                    "output": "choice", "seeds": "iterable", "inputs": "iterable"},
+                                   optional=frozenset({"seeds", "inputs"})),
+    "mlnotes.gan.StackedMLP.forward": Spec(lambda x: _gmlp().forward(x).detach().numpy(),
+                                           lambda: {"x": __import__("torch").zeros(2, 5, 2)}, {"x": "array"}),
+    "mlnotes.gan.StackedMLP.member": Spec(lambda i: _gmlp().member(i), lambda: {"i": 1}, {"i": "int"}),
+    "mlnotes.gan.train_gan": Spec(_gan.train_gan, lambda: dict(_GTRAIN), dict(_GTRAINK),
+                                  optional=frozenset({"labels", "lr_d", "standardize", "snapshot_every"})),
+    "mlnotes.gan.GANResult": Spec(lambda: _gfit()),        # a record made by train_gan()
+    "mlnotes.gan.Snapshots": Spec(lambda: _gfit().snapshots),
+    "mlnotes.gan.GANResult.sample_all": Spec(lambda n, seed: _gfit().sample_all(n, seed=seed),
+                                             lambda: {"n": 5, "seed": 1}, {"n": "size", "seed": "seed"}),
+    "mlnotes.gan.GANResult.sample": Spec(lambda n, seed, member: _gfit().sample(n, seed=seed, member=member),
+                                         lambda: {"n": 5, "seed": 1, "member": 1},
+                                         {"n": "size", "seed": "seed", "member": "int"}),
+    "mlnotes.gan.GANResult.discriminate": Spec(lambda x, member: _gfit().discriminate(x, member=member),
+                                               lambda: {"x": _GX[:5], "member": 1}, {"x": "array", "member": "int"}),
+    "mlnotes.gan.config": Spec(_gan.config, lambda: {"name": "collapse", "steps": 10, "verbose": False},
+                               {"name": "choice", "steps": "size", "verbose": "bool"}, optional=frozenset({"steps"})),
+})
+
+_GWS = {"run": "a", "step": 2}
+_GWK = {"run": "choice", "step": "intslider"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.gan.GANTraining", _wgan.GANTraining,
+    lambda: _wgan.GANTraining({"a": (_gfit(), 0), "b": (_gfit(), 1)}, centres=_GC, sigma=0.01),
+    lambda: {"runs": {"a": (_gfit(), 0), "b": (_gfit(), 1)}, "centres": _GC, "sigma": 0.01},
+    {"runs": "mapping", "centres": "array", "sigma": "positive"},
+    _GWS, _GWK,
+    {m: (dict(_GWS), dict(_GWK)) for m in ("snapshot", "mode_shares", "losses")},
+    player=("step", [0, 4]), ctor_optional=frozenset({"centres", "sigma"})))
+REGISTRY["mlnotes.widgets.gan.default_runs"] = Spec(_wgan.default_runs)

@@ -20,6 +20,8 @@ _WIDGETS = {
     "OptimizerPlayground": "optim",    # notebook 04-04
     "FilterExplorer": "filters",       # notebook 04-02
     "ROCExplorer": "roc",              # notebook 04-09
+    "LatentExplorer": "latent",        # notebook 05-03
+    "GANTraining": "gan",              # notebook 05-04
 }
 
 __all__ = ["Control", "IntSlider", "FloatSlider", "Choice", "Toggle", "Widget", "Player", *_WIDGETS]
