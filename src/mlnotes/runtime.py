@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import sys
 import time
 from typing import Any, Iterable, Iterator, Mapping, Optional, TypeVar
@@ -162,6 +163,10 @@ def full_config() -> bool:
 def choose(cpu: Mapping[str, Any], full: Mapping[str, Any], *, name: str = "config") -> dict:
     """Pick the CPU or the full configuration of a training cell and say which one ran.
 
+    With ``MLNOTES_FULL=1`` and ``MLNOTES_REDUCED=1`` (the unit tests), the full configuration
+    keeps its sizes but its iteration counts (keys ending in ``steps``, ``epochs``, ``iters``,
+    ``iterations`` or ``rounds``) are cut to two.
+
     Parameters
     ----------
     cpu, full : mapping
@@ -184,10 +189,22 @@ def choose(cpu: Mapping[str, Any], full: Mapping[str, Any], *, name: str = "conf
         )
     is_full = full_config()
     cfg = dict(full if is_full else cpu)
+    reduced = is_full and os.environ.get("MLNOTES_REDUCED", "").strip() == "1"
+    if reduced:
+        # the unit tests run the full configuration reduced: its sizes, two iterations
+        for key, value in cfg.items():
+            if _ITERATION_KEY.search(key) and isinstance(value, int) and not isinstance(value, bool):
+                cfg[key] = min(value, 2)
     cfg["full"] = is_full
     cfg["device"] = device()
-    print(f"{name}: {'full' if is_full else 'CPU'} configuration on {cfg['device']}")
+    print(f"{name}: {'full' if is_full else 'CPU'} configuration on {cfg['device']}"
+          + (" (reduced to two iterations for a test: MLNOTES_REDUCED=1)" if reduced else ""))
     return cfg
+
+
+#: Keys of a configuration that count iterations (``steps``, ``max_epochs``, ``pre_steps``...):
+#: ``MLNOTES_REDUCED=1`` cuts them to two in the full configuration.
+_ITERATION_KEY = re.compile(r"(^|_)(steps|epochs|iters|iterations|rounds)$")
 
 
 class Timer:
