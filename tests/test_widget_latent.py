@@ -73,6 +73,9 @@ def test_latent_map_and_anchors(w):
         idx = np.flatnonzero(lab == c)
         d = ((Z[idx] - np.median(Z[idx], axis=0)) ** 2).sum(1)
         assert lab[i] == c and np.allclose(z, Z[i]) and i == idx[np.argmin(d)]
+    for bad in (10, -1, 2.5, "3", None):
+        with pytest.raises((ValueError, TypeError), match="LatentExplorer.anchor: digit"):
+            w.anchor(bad)
     # the scatter shows every mean
     offsets = np.asarray(w._ax.collections[0].get_offsets())
     assert np.allclose(offsets, Z)

@@ -145,7 +145,7 @@ class LatentExplorer(Widget):
         Typical: the example of that class whose mean lies nearest the class's (coordinate-wise)
         median mean.
         """
-        digit = self.controls["start"].validate("anchor: digit", digit)
+        digit = self.controls["start"].validate("LatentExplorer.anchor: digit", digit)
         i = self._anchors[digit]
         return i, self.latents[i].copy()
 
