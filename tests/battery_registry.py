@@ -1258,7 +1258,7 @@ def _gmlp():
 def _gadam_step():
     import torch as _torch  # noqa: PLC0415
     w = _torch.ones(3, requires_grad=True)
-    opt = _gan.Adam([w], lr=0.1, betas=(0.5, 0.9))
+    opt = _opt.Adam([w], lr=0.1, betas=(0.5, 0.9))
     (w ** 2).sum().backward()
     opt.step()
     return w.detach().numpy()
@@ -1309,13 +1309,14 @@ REGISTRY.update({
                                                                                          loss)),
         lambda: {"logits_real": _gt(_GL), "logits_fake": _gt(-_GL), "loss": "minimax"},
         {"logits_real": "array", "logits_fake": "array", "loss": "choice"}),
-    "mlnotes.gan.Adam": Spec(lambda params, lr, betas, eps: _gan.Adam(params, lr, betas, eps),
-                             lambda: {"params": [__import__("torch").ones(2, requires_grad=True)], "lr": 0.1,
-                                      "betas": (0.5, 0.9), "eps": 1e-8},
-                             {"params": "iterable", "lr": "positive", "betas": "pair", "eps": "nonneg"}),
-    "mlnotes.gan.Adam.zero_grad": Spec(
-        lambda: _gan.Adam([__import__("torch").ones(2, requires_grad=True)]).zero_grad()),
-    "mlnotes.gan.Adam.step": Spec(_gadam_step),
+    "mlnotes.optim.Adam": Spec(lambda params, lr, betas, eps, fused: _opt.Adam(params, lr, betas, eps, fused),
+                               lambda: {"params": [__import__("torch").ones(2, requires_grad=True)], "lr": 0.1,
+                                        "betas": (0.5, 0.9), "eps": 1e-8, "fused": False},
+                               {"params": "iterable", "lr": "positive", "betas": "pair", "eps": "nonneg",
+                                "fused": "bool"}, optional=frozenset({"fused"})),   # None: fused where it applies
+    "mlnotes.optim.Adam.zero_grad": Spec(
+        lambda: _opt.Adam([__import__("torch").ones(2, requires_grad=True)]).zero_grad()),
+    "mlnotes.optim.Adam.step": Spec(_gadam_step),
     "mlnotes.gan.StackedMLP": Spec(_gan.StackedMLP, lambda: {"sizes": [2, 4, 1], "members": 2, "activation": "tanh",
                                                             "output": "sigmoid", "seeds": [0, 1], "inputs": [2, 1]},
                                    {"sizes": "iterable", "members": "size", "activation": "choice",

@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from torch.distributions import Normal, kl_divergence
 
-from mlnotes import data, runtime, vae
+from mlnotes import data, optim, runtime, vae
 
 torch.set_num_threads(1)
 
@@ -159,7 +159,7 @@ def test_adam_is_torchs_adam():
     b = vae.VAE(data_dim=6, latent_dim=2, hidden=8, depth=1).double()
     b.load_state_dict(a.state_dict())
     start = [p.detach().clone() for p in a.parameters()]
-    ours, ref = vae._Adam(a.parameters(), lr=3e-3), torch.optim.Adam(b.parameters(), lr=3e-3)
+    ours, ref = optim.Adam(a.parameters(), lr=3e-3), torch.optim.Adam(b.parameters(), lr=3e-3)
     x = torch.rand(10, 6, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
     for step in range(25):
         lr = 3e-3 * (1.0 if step < 10 else 0.3)

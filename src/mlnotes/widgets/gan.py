@@ -4,7 +4,8 @@ Explained in ``notebooks/05-generative/04-gans.ipynb``. A dropdown picks a run (
 collapsing one and a healthy one, trained on the same data); a slider moves through training.
 Panels:
 
-* the discriminator's probability ``D(x)`` of "real" as a background image, the generator's
+* the discriminator's probability ``D(x)`` of "real" as a background image (for a packed run,
+  ``m > 1``, the discriminator on ``m`` copies of the same point, ``D(x, ..., x)``), the generator's
   samples (the same latent points at every snapshot) and the true mode centres;
 * the share of the samples whose nearest mode is each centre (a collapsed generator puts them
   all on one bar), with the two numbers of the benchmark: modes covered and the fraction of
@@ -42,7 +43,8 @@ def default_runs() -> Dict[str, Tuple[Any, int]]:
     One call of :func:`mlnotes.gan.train_gan` with :data:`mlnotes.gan.CONFIGS` ``["collapse"]["cpu"]``
     (rounds of one discriminator step and four generator steps) on 4000 points of
     :func:`mlnotes.gan.ring` (seed 0), two members with seed 0: a plain GAN, which collapses
-    onto one mode at a time, and the same with packing ``m = 2``, which keeps all eight. About a
+    onto a small region that moves around the ring (0 of 8 modes covered at the end), and the
+    same with packing ``m = 2``, which covers six of the eight modes. About a
     second on a CPU; cached, so later calls in the same process return the same objects.
     """
     from .. import gan  # noqa: PLC0415
@@ -68,7 +70,8 @@ def _run_arrays(name: str, run: Any) -> Dict[str, np.ndarray]:
     if snap is None or snap.disc is None:
         raise ValueError(f"GANTraining: runs[{name!r}] has no snapshots with a discriminator map: train it on "
                          f"2-D data without labels and with snapshot_every")
-    return {"steps": np.asarray(snap.steps, dtype=np.int64), "samples": np.asarray(snap.samples[member], float),
+    return {"pack": int(res.config["packs"][member]),
+            "steps": np.asarray(snap.steps, dtype=np.int64), "samples": np.asarray(snap.samples[member], float),
             "disc": np.asarray(snap.disc[member], float), "extent": np.asarray(snap.extent[member], float),
             "d_loss": np.asarray(res.history["d_loss"][member], float),
             "g_loss": np.asarray(res.history["g_loss"][member], float)}
@@ -233,6 +236,8 @@ class GANTraining(Widget):
         t, dl, gl = self.losses(run, step)
         self._ld.set_data(t, dl)
         self._lg.set_data(t, gl)
-        title = f"{run}\nround {snap['step']}: samples over D(x)"
+        m = self.runs[run]["pack"]
+        d_of = "D(x)" if m == 1 else "D(x, x)" if m == 2 else f"D(x, ..., x), {m} copies"
+        title = f"{run}\nround {snap['step']}: samples over {d_of}"
         if self._ax.title.get_text() != title:
             self._ax.title.set_text(title)
