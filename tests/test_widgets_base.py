@@ -231,14 +231,21 @@ def test_cached_background_gives_the_pixels_of_a_full_draw(monkeypatch):
     from blit_check import repaints_with_equal_pixels
 
     from mlnotes.widgets import TransportExplorer
+    from mlnotes.widgets.ot import EPS_GRID
 
     two_d = [s for s in TransportExplorer.controls["source"].options if not s.startswith("1d")][-1]
     steps = [dict(t=0.3), dict(t=0.8), dict(view="interpolation"), dict(t=0.15),
              dict(eps=0.0), dict(t=0.6), dict(view="plan matrix"), dict(t=0.45),
              dict(source="1d skewed", target="1d two bumps"), dict(t=0.9),
-             dict(source=two_d, target=two_d, view="plan lines"), dict(t=0.2)]
+             dict(source=two_d, target=two_d, view="plan lines"), dict(t=0.2),
+             dict(n=70), dict(eps=EPS_GRID[5]), dict(n=300), dict(eps=EPS_GRID[4])]
     _, repaints = repaints_with_equal_pixels(lambda: TransportExplorer(n=60), steps, monkeypatch)
     # a move of t alone repaints only the animated artists; other changes repaint the figure
     moves_of_t = [r for st, r in zip(steps, repaints) if set(st) == {"t"}]
     assert moves_of_t and not any(moves_of_t), list(zip(steps, repaints))
-    assert repaints[2] == 1 and repaints[6] == 1, repaints
+    # the interpolation view changes only animated artists (segments, titles); the plan
+    # matrix shows another axes, and a new pair of sets moves the limits: full repaints
+    assert repaints[2] == 0 and repaints[6] == 1 and repaints[8] == 1, repaints
+    # the limits hold the clouds at every n, so moves of n and eps repaint only the points,
+    # segments and titles
+    assert not any(repaints[12:]), repaints
