@@ -1351,3 +1351,91 @@ REGISTRY.update(_widget_specs(
     {m: (dict(_GWS), dict(_GWK)) for m in ("snapshot", "mode_shares", "losses")},
     player=("step", [0, 4]), ctor_optional=frozenset({"centres", "sigma"})))
 REGISTRY["mlnotes.widgets.gan.default_runs"] = Spec(_wgan.default_runs)
+
+
+# ----------------------------------------------------------------------------- attention
+from mlnotes import attention as _att  # noqa: E402
+from mlnotes.widgets import attention as _watt  # noqa: E402
+
+MODULES += ["mlnotes.attention", "mlnotes.widgets.attention"]
+_AX = np.array([[0, 1, 2, 3], [3, 2, 1, 0]])
+
+
+def _atiny():
+    import torch as _torch  # noqa: PLC0415
+    with _torch.random.fork_rng():
+        _torch.manual_seed(0)
+        return _once("att-tiny", lambda: _att.TinyTransformer(vocab=5, length=4, d_model=8, n_heads=2, n_layers=2))
+
+
+def _alayer():
+    import torch as _torch  # noqa: PLC0415
+    with _torch.random.fork_rng():
+        _torch.manual_seed(0)
+        return _once("att-layer", lambda: _torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True))
+
+
+def _anp(out):
+    if isinstance(out, tuple):
+        return tuple(_anp(o) for o in out)
+    if isinstance(out, list):
+        return [_anp(o) for o in out]
+    return out.detach().numpy() if hasattr(out, "detach") else out
+
+
+REGISTRY.update({
+    "mlnotes.attention.EncoderLayer": Spec(_att.EncoderLayer, lambda: {"d_model": 8, "n_heads": 2, "d_ff": 16},
+                                           {"d_model": "size", "n_heads": "size", "d_ff": "size"}),
+    "mlnotes.attention.EncoderLayer.forward": Spec(
+        lambda h, need_weights: _anp(_att.EncoderLayer.from_torch(_alayer())(h, need_weights=need_weights)),
+        lambda: {"h": __import__("torch").zeros(2, 3, 8), "need_weights": True}, {"h": "array"}),
+    "mlnotes.attention.EncoderLayer.from_torch": Spec(lambda layer: _att.EncoderLayer.from_torch(layer).d_model,
+                                                      lambda: {"layer": _alayer()}, {"layer": "callable"}),
+    "mlnotes.attention.TinyTransformer": Spec(
+        _att.TinyTransformer, lambda: {"vocab": 5, "length": 4, "d_model": 8, "n_heads": 2, "n_layers": 1, "d_ff": 8},
+        {"vocab": "size", "length": "size", "d_model": "size", "n_heads": "size", "n_layers": "size", "d_ff": "size"},
+        optional=frozenset({"d_ff"})),
+    "mlnotes.attention.TinyTransformer.forward": Spec(
+        lambda tokens, return_attention: _anp(_atiny()(tokens, return_attention=return_attention)),
+        lambda: {"tokens": _AX, "return_attention": True}, {"tokens": "array", "return_attention": "bool"}),
+    "mlnotes.attention.TinyTransformer.predict": Spec(lambda tokens: _anp(_atiny().predict(tokens)),
+                                                      lambda: {"tokens": _AX}, {"tokens": "array"}),
+    "mlnotes.attention.task_targets": Spec(lambda task, tokens: _anp(_att.task_targets(task, tokens)),
+                                           lambda: {"task": "sort", "tokens": _AX},
+                                           {"task": "choice", "tokens": "array"}),
+    "mlnotes.attention.task_batch": Spec(
+        lambda **kw: _anp(_att.task_batch(**kw)),
+        lambda: {"task": "reverse", "n": 3, "length": 4, "vocab": 5,
+                 "generator": __import__("torch").Generator().manual_seed(0)},
+        {"task": "choice", "n": "size", "length": "size", "vocab": "size", "generator": "callable"},
+        optional=frozenset({"generator"})),
+    "mlnotes.attention.token_accuracy": Spec(_att.token_accuracy,
+                                             lambda: {"model": _atiny(), "tokens": _AX, "targets": _AX[:, ::-1]},
+                                             {"model": "callable", "tokens": "array", "targets": "array"}),
+    "mlnotes.attention.train_transformer": Spec(
+        lambda **kw: _att.train_transformer(**kw)[1]["accuracy"],
+        lambda: {"task": "sort", "length": 4, "vocab": 5, "d_model": 8, "n_heads": 2, "n_layers": 1, "d_ff": 8,
+                 "steps": 2, "batch_size": 4, "lr": 1e-2, "eval_size": 5, "seed": 0, "verbose": False},
+        {"task": "choice", "length": "size", "vocab": "size", "d_model": "size", "n_heads": "size",
+         "n_layers": "size", "d_ff": "size", "steps": "size", "batch_size": "size", "lr": "positive",
+         "eval_size": "size", "seed": "seed", "verbose": "bool"},
+        optional=frozenset({"d_ff", "steps"})),
+    "mlnotes.attention.default_model": Spec(lambda task: _att.default_model(task)[1]["accuracy"],
+                                            lambda: {"task": "reverse"}, {"task": "choice"}),
+})
+
+_AWS = {"sequence": "0 1 2 3", "layer": 1, "head": "mean"}
+_AWK = {"sequence": "choice", "layer": "intslider", "head": "choice"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.attention.AttentionExplorer", _watt.AttentionExplorer,
+    lambda: _watt.AttentionExplorer(_atiny(), task="reverse", inputs=_AX),
+    lambda: {"model": _atiny(), "task": "sort", "inputs": _AX},
+    {"model": "callable", "task": "choice", "inputs": "array"},
+    _AWS, _AWK,
+    {"tokens": ({"sequence": "3 2 1 0"}, {"sequence": "choice"}),
+     "outputs": ({"sequence": "3 2 1 0"}, {"sequence": "choice"}),
+     "attention": (dict(_AWS), dict(_AWK)),
+     "mean_attention": ({"layer": 0, "head": 1}, {"layer": "intslider", "head": "choice"}),
+     "source_mask": ({"sequence": "3 2 1 0"}, {"sequence": "choice"}),
+     "held_out_accuracy": ({}, {})},
+    player=("head", [0, "mean"]), ctor_optional=frozenset({"model", "inputs"})))

@@ -22,6 +22,7 @@ _WIDGETS = {
     "ROCExplorer": "roc",              # notebook 04-09
     "LatentExplorer": "latent",        # notebook 05-03
     "GANTraining": "gan",              # notebook 05-04
+    "AttentionExplorer": "attention",  # notebook 06-03
 }
 
 __all__ = ["Control", "IntSlider", "FloatSlider", "Choice", "Toggle", "Widget", "Player", *_WIDGETS]
