@@ -134,6 +134,8 @@ def test_bad_inputs_name_the_argument():
         m(torch.zeros(4, dtype=torch.long))
     with pytest.raises(TypeError, match="return_attention must be True or False"):
         m(torch.zeros(1, 4, dtype=torch.long), return_attention="yes")
+    with pytest.raises(TypeError, match="EncoderLayer.forward: h must be a torch.Tensor"):
+        att.EncoderLayer(8, 2, 16)([[1.0]])
     with pytest.raises(ValueError, match="d_model must be a multiple of n_heads"):
         att.TinyTransformer(d_model=10, n_heads=3)
     with pytest.raises(ValueError, match="train_transformer: d_model must be a multiple of n_heads"):

@@ -25,6 +25,10 @@ PAGE_MODELS = [
     "notebooks/05-generative/02-contrastive-learning.ipynb",
     "notebooks/05-generative/06-normalising-flows.ipynb",
     "notebooks/05-generative/07-evaluating-generative-models.ipynb",
+    "notebooks/06-architectures/01-classic-cnns.ipynb",
+    "notebooks/06-architectures/02-object-detection.ipynb",
+    "notebooks/06-architectures/03-transformers.ipynb",
+    "notebooks/06-architectures/04-graph-neural-networks.ipynb",
 ]
 
 RUNNER = r"""
