@@ -26,16 +26,19 @@ def pytest_collection_modifyitems(config, items):
     ``tests/test_ipywidgets7.py`` reruns the widget tests with ipywidgets 7.7.1 (Colab's) first
     on the path. Only the control layer differs between the two versions, so it needs the
     tests whose code builds a live widget or an ipywidgets control (``.widget(``, ``.make(``,
-    ``ipywidgets``, ``.controls``), not the compute and figure tests a second time.
+    ``ipywidgets``), not the compute and figure tests a second time. (A widget's ``.controls``
+    are the book's own control descriptions; ipywidgets enters only through ``make``.)
     """
     if os.environ.get("MLNOTES_IPYWIDGETS_ONLY") != "1":
-        # The ipywidgets-7 rerun is one test of about 80 s: schedule it first, so that the
-        # second pytest worker runs everything else beside it instead of idling at the end.
-        items.sort(key=lambda item: "test_ipywidgets7" not in item.nodeid)
+        # The ipywidgets-7 rerun is one test of about 80 s and the full-configuration runs are
+        # two files of 30-60 s: schedule them first, so that the second pytest worker runs the
+        # rest beside them instead of idling at the end.
+        items.sort(key=lambda item: 0 if "test_ipywidgets7" in item.nodeid
+                   else 1 if "test_full_configs" in item.nodeid else 2)
         return
     import inspect
 
-    keys = (".widget(", ".make(", "ipywidgets", ".controls")
+    keys = (".widget(", ".make(", "ipywidgets")
     keep, drop = [], []
     for item in items:
         try:

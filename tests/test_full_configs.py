@@ -25,6 +25,10 @@ PAGE_MODELS = [
     "notebooks/05-generative/02-contrastive-learning.ipynb",
     "notebooks/05-generative/06-normalising-flows.ipynb",
     "notebooks/05-generative/07-evaluating-generative-models.ipynb",
+]
+# Part VI runs from test_full_configs_architectures.py: a second file, so that the two workers
+# of stage 1 (``--dist loadfile`` keeps a file on one worker) share the runs.
+PAGE_MODELS_VI = [
     "notebooks/06-architectures/01-classic-cnns.ipynb",
     "notebooks/06-architectures/02-object-detection.ipynb",
     "notebooks/06-architectures/03-transformers.ipynb",
@@ -90,6 +94,11 @@ def test_reduced_mode_keeps_sizes_and_cuts_iterations(monkeypatch, capsys):
 
 @pytest.mark.parametrize("path", PAGE_MODELS, ids=[pathlib.Path(p).stem for p in PAGE_MODELS])
 def test_full_configuration_runs_reduced(path):
+    run_reduced(path)
+
+
+def run_reduced(path):
+    """Run the notebook at ``path`` as a script in its full configuration, reduced."""
     cells = _cells(path)
     env = dict(os.environ, MLNOTES_FULL="1", MLNOTES_REDUCED="1", MPLBACKEND="Agg", MLNOTES_PROGRESS="0")
     run = subprocess.run([sys.executable, "-c", RUNNER], input=json.dumps(cells), capture_output=True,
