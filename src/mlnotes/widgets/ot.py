@@ -371,7 +371,7 @@ class TransportExplorer(Widget):
         # must lie above the grid, ticks and spines (z 1.5 to 2.5) as it does in a saved figure
         for art in (self._lines, self._sc_src, self._sc_tgt, self._curve_src, self._curve_tgt,
                     *self._disp_layers, self._sc_mix, self._curve_disp, self._curve_mix,
-                    self._text, ax.title, self._ax_disp.title):
+                    self._text):
             art.set_animated(True)
             art.set_zorder(art.get_zorder() + 3)
         self._shown: Dict[str, Any] = {}
