@@ -27,7 +27,7 @@ import time
 import numpy as np
 import torch
 
-from _common import median_ms, write_report  # noqa: E402
+from _common import time_moves, write_report  # noqa: E402
 
 from mlnotes import attention
 from mlnotes.widgets.attention import AttentionExplorer
@@ -70,21 +70,7 @@ def bench_updates():
         moves.append(("layer", {"layer": int(rng.integers(w.n_layers))}))
     for _ in range(20):
         moves.append(("sequence", {"sequence": w.labels[int(rng.integers(len(w.labels)))]}))
-    order = rng.permutation(len(moves))
-    cpu = {"head": [], "layer": [], "sequence": []}
-    wall = {"head": [], "layer": [], "sequence": []}
-    for i in order:
-        kind, st = moves[i]
-        t0, c0 = time.perf_counter(), time.process_time()
-        w.update(**st)
-        w.draw()
-        wall[kind].append(1e3 * (time.perf_counter() - t0))
-        cpu[kind].append(1e3 * (time.process_time() - c0))
-    full = median_ms(lambda: w.fig.canvas.draw(), clock=time.process_time)
-    every = [v for k in cpu for v in cpu[k]]
-    every_wall = [v for k in wall for v in wall[k]]
-    return ({k: float(np.median(v)) for k, v in cpu.items()}, {k: float(np.median(v)) for k, v in wall.items()},
-            float(np.median(every)), float(np.median(every_wall)), full, len(every))
+    return time_moves(w, moves, rng.permutation(len(moves)))
 
 
 def main() -> int:

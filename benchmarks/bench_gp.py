@@ -8,7 +8,7 @@ Measured (median of repeated runs, wall clock, one process):
 1. one widget update at 200 grid points: ``GPWidget.update`` (posterior, Cholesky,
    sample paths; every state new, so no cache hit) plus ``Widget.draw()`` on Agg (what the
    live widget renders: the animated curves over the cached background, or the whole figure
-   when something else changed) — budget 50 ms; a full ``fig.canvas.draw()`` for reference; beside it the same computation with scikit-learn
+   when something else changed) — budget 50 ms; a full draw of every artist for reference; beside it the same computation with scikit-learn
    (``GaussianProcessRegressor.fit`` + ``predict(return_cov=True)`` + ``sample_y``);
 2. ten prior samples on a 500-point grid with ``mlnotes.gp.sample_prior`` — once
    *including* the kernel matrix and its Cholesky factorisation, once with the factor
@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from _common import median_ms, write_report  # noqa: E402
+from _common import full_draw, median_ms, write_report  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -52,7 +52,7 @@ def bench_widget(repeat: int = 30):
 
     def update_full_draw():
         w.update(length_scale=float(next(values)))
-        fig.canvas.draw()
+        full_draw(fig)
 
     t_widget = median_ms(update_draw, repeat)
     t_widget_cpu = median_ms(update_draw, repeat, clock=time.process_time)
@@ -93,7 +93,7 @@ def main() -> int:
     rows = [
         ("GP widget update + `Widget.draw()` (Agg), 200 grid points, 8 obs., 5 paths", t_widget, 50.0, None, None),
         ("  same, CPU time of this process (insensitive to other jobs)", t_widget_cpu, None, None, None),
-        ("  same with a full canvas draw instead (CPU time)", t_full_draw, None, None, None),
+        ("  same with a full draw of every artist instead (CPU time)", t_full_draw, None, None, None),
         ("  of which compute only (posterior, Cholesky, paths)", t_compute, None,
          "sklearn fit + predict(cov) + sample_y", t_sk_w),
         ("10 prior samples, 500 points, factorisation included", t_full, None,

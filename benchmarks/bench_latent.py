@@ -27,7 +27,7 @@ import time
 import numpy as np
 import torch
 
-from _common import median_ms, write_report  # noqa: E402
+from _common import median_ms, time_moves, write_report  # noqa: E402
 
 from mlnotes import data, vae
 from mlnotes.widgets.latent import LatentExplorer, default_model
@@ -58,21 +58,7 @@ def bench_updates():
     for _ in range(8):
         moves.append(("digit", {"start": int(rng.integers(10))}))
         moves.append(("digit", {"end": int(rng.integers(10))}))
-    order = rng.permutation(len(moves))
-    cpu = {"t": [], "z": [], "digit": []}
-    wall = {"t": [], "z": [], "digit": []}
-    for i in order:
-        kind, st = moves[i]
-        t0, c0 = time.perf_counter(), time.process_time()
-        w.update(**st)
-        w.draw()
-        wall[kind].append(1e3 * (time.perf_counter() - t0))
-        cpu[kind].append(1e3 * (time.process_time() - c0))
-    full = median_ms(lambda: w.fig.canvas.draw(), clock=time.process_time)
-    every = [v for k in cpu for v in cpu[k]]
-    every_wall = [v for k in wall for v in wall[k]]
-    return ({k: float(np.median(v)) for k, v in cpu.items()}, {k: float(np.median(v)) for k, v in wall.items()},
-            float(np.median(every)), float(np.median(every_wall)), full, len(every))
+    return time_moves(w, moves, rng.permutation(len(moves)))
 
 
 def bench_training():

@@ -25,7 +25,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np  # noqa: E402
 
-from _common import median_ms, write_report  # noqa: E402
+from _common import full_draw, median_ms, write_report  # noqa: E402
 import scipy.linalg as sla  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -39,20 +39,27 @@ BUDGET_MS = 50.0
 
 
 
-def bench_widget(n_updates: int = 40, mode: str = "live"):
+def bench_widget(n_updates: int = 40, mode: str = "live", moves: str = "notch"):
+    """``moves="notch"``: a reader's slider steps (one entry by one notch, 0.05, per update);
+    ``"jump"``: all four entries set at random each time (the worst case: new limits)."""
     rng = np.random.default_rng(0)
     w = MatrixMapWidget()
     w.figure()
     w.draw()
     times, cpu = [], []
+    entries = dict(w.state)
     for _ in range(n_updates):
-        a, b, c, d = np.round(rng.uniform(-3, 3, 4), 2)
+        if moves == "jump":
+            entries.update(zip("abcd", map(float, np.round(rng.uniform(-3, 3, 4), 2))))
+        else:
+            k = "abcd"[int(rng.integers(4))]
+            entries[k] = float(np.clip(round(entries[k] + rng.choice([-0.05, 0.05]), 2), -3, 3))
         t0, c0 = time.perf_counter(), time.process_time()
-        w.update(a=float(a), b=float(b), c=float(c), d=float(d))
+        w.update(**{k: entries[k] for k in "abcd"})
         if mode == "frame":
             w.frame()
         elif mode == "full":
-            w.fig.canvas.draw()
+            full_draw(w.fig)
         else:
             w.draw()
         times.append(time.perf_counter() - t0)
@@ -117,6 +124,7 @@ def main() -> int:
     med, p90, cpu = bench_widget()
     pmed, pp90, pcpu = bench_widget(mode="frame")
     fmed, fp90, fcpu = bench_widget(mode="full")
+    jmed, jp90, jcpu = bench_widget(moves="jump")
     rows = comparisons()
     threads = os.environ.get("OMP_NUM_THREADS", "unset")
     ok = med <= BUDGET_MS
@@ -132,9 +140,10 @@ def main() -> int:
         "",
         "| what | median wall (ms) | p90 wall (ms) | median CPU (ms) | within budget (wall) |",
         "|---|---|---|---|---|",
-        f"| update + `Widget.draw()` | {med:.1f} | {p90:.1f} | {cpu:.1f} | {'yes' if ok else '**no**'} |",
-        f"| update + `Widget.frame()` (draw + PNG encode, what the live widget sends) | {pmed:.1f} | {pp90:.1f} | {pcpu:.1f} | |",
-        f"| update + full `canvas.draw()` (reference) | {fmed:.1f} | {fp90:.1f} | {fcpu:.1f} | |",
+        f"| slider notches: update + `Widget.draw()` | {med:.1f} | {p90:.1f} | {cpu:.1f} | {'yes' if ok else '**no**'} |",
+        f"| slider notches: update + `Widget.frame()` (draw + PNG encode, what the live widget sends) | {pmed:.1f} | {pp90:.1f} | {pcpu:.1f} | |",
+        f"| slider notches: update + full draw of every artist (reference) | {fmed:.1f} | {fp90:.1f} | {fcpu:.1f} | |",
+        f"| random jumps of all four entries: update + `Widget.draw()` | {jmed:.1f} | {jp90:.1f} | {jcpu:.1f} | |",
         "",
         "## From-scratch helpers against their references (same inputs, results checked equal)",
         "",
