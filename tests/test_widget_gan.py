@@ -146,6 +146,16 @@ def test_bad_values_name_the_control(w):
         GANTraining({"p": (plain, 1)})
 
 
+def test_a_new_figure_gets_the_runs_extent_again(w):
+    # a second figure of the same run has new artists: the extent and limits must be set on them
+    name = list(w.runs)[0]
+    w.figure(run=name, step=30)
+    w.figure(run=name, step=30)
+    check_figure_matches(w)
+    w.widget(run=name, step=40)
+    check_figure_matches(w)
+
+
 def test_player_steps_through_training(w):
     box = w.widget(step=20)
     fig = w.fig

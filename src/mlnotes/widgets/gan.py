@@ -164,6 +164,7 @@ class GANTraining(Widget):
         return (10.5, 3.5)
 
     def _draw(self, fig: Figure, state: Mapping[str, Any]) -> None:
+        self._shown = None   # new artists: the run's extent and limits must be set on them
         gs = fig.add_gridspec(1, 3, width_ratios=(1.0, 1.0, 1.15))
         self._ax = fig.add_subplot(gs[0, 0])
         self._ax_bar = fig.add_subplot(gs[0, 1])
