@@ -31,6 +31,13 @@ def median_ms(fn: Callable[[], object], repeat: int = 7, warmup: int = 1,
     return 1e3 * float(np.median(ts))
 
 
+def build_seconds(make: Callable[[], object]) -> Tuple[float, float]:
+    """Seconds (CPU, wall) that ``make()`` takes, e.g. a widget built for the gallery."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    make()
+    return time.process_time() - c0, time.perf_counter() - t0
+
+
 def full_draw(fig) -> None:
     """Draw every artist of ``fig``, the animated ones included (as a player frame or a first
     display does; ``canvas.draw()`` leaves animated artists out)."""

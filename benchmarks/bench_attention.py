@@ -27,7 +27,7 @@ import time
 import numpy as np
 import torch
 
-from _common import time_moves, write_report  # noqa: E402
+from _common import build_seconds, time_moves, write_report  # noqa: E402
 
 from mlnotes import attention
 from mlnotes.widgets.attention import AttentionExplorer
@@ -52,13 +52,11 @@ def bench_training():
 def bench_build():
     """Seconds (cpu, wall) to construct the gallery's default widget, training included."""
     attention._default_model.cache_clear()
-    t0, c0 = time.perf_counter(), time.process_time()
-    AttentionExplorer()
-    return time.process_time() - c0, time.perf_counter() - t0
+    return build_seconds(AttentionExplorer)
 
 
 def bench_updates():
-    """Median ms (cpu, wall) of update + draw per kind of move, and of a full canvas draw."""
+    """Median ms (cpu, wall) of update + draw per kind of move, and of a full draw."""
     w = AttentionExplorer()
     w.figure()
     w.draw()

@@ -27,7 +27,7 @@ import time
 import numpy as np
 import torch
 
-from _common import median_ms, time_moves, write_report  # noqa: E402
+from _common import build_seconds, median_ms, time_moves, write_report  # noqa: E402
 
 from mlnotes import data, vae
 from mlnotes.widgets.latent import LatentExplorer, default_model
@@ -39,13 +39,11 @@ BUILD_BUDGET_S = 2.0
 def bench_build():
     """Seconds (cpu, wall) to construct the gallery's default widget, training included."""
     default_model.cache_clear()
-    t0, c0 = time.perf_counter(), time.process_time()
-    LatentExplorer()
-    return time.process_time() - c0, time.perf_counter() - t0
+    return build_seconds(LatentExplorer)
 
 
 def bench_updates():
-    """Median ms (cpu, wall) of update + draw per kind of move, and of a full canvas draw."""
+    """Median ms (cpu, wall) of update + draw per kind of move, and of a full draw."""
     w = LatentExplorer()
     w.figure()
     w.draw()
