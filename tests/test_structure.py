@@ -91,6 +91,12 @@ def test_repository_constant_matches_config():
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
 class TestNotebookAnatomy:
+    def test_valid_nbformat(self, nb_path):
+        # e.g. cell ids need nbformat 4.5: the build's cache rejects a 4.4 notebook that has them
+        import nbformat
+
+        nbformat.validate(nbformat.reads(nb_path.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT))
+
     def test_kernelspec_and_no_outputs(self, nb_path):
         nb = load(nb_path)
         assert nb["metadata"]["kernelspec"]["name"] == "python3"
