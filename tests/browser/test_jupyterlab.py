@@ -42,9 +42,10 @@ SLOW_S = 60.0
 # (widgets announce anything over about a second; the margin absorbs a busy CI machine).
 SLOW_MS = 2000.0
 # How long a probe waits for a new image before it concludes the slider has no effect in this
-# state: ten times the latency guard, so a busy machine does not turn a slow frame into 'no
-# effect' (a wrong conclusion only makes the search try another state).
-PROBE_S = 2.5
+# state: about five times the latency guard (the slowest frame seen in CI took 0.4 s), so a busy
+# machine does not turn a slow frame into 'no effect'; a wrong conclusion only makes the search
+# try another state. Each probe without effect costs this wait (13 per run: 2.5 s cost 30 s).
+PROBE_S = 1.2
 # JupyterLab's own console messages that say nothing about the book's widgets (exact text).
 ALLOWED_CONSOLE: set = set()
 
@@ -62,8 +63,8 @@ def _free_port() -> int:
 SKIP_LIVE: dict = {}
 
 
-def live_notebook(path: pathlib.Path) -> int:
-    """Write the generated notebook (setup cell + every live cell); return the number of widgets."""
+def live_notebook(path: pathlib.Path) -> list:
+    """Write the generated notebook (setup cell + every live cell); return the widgets' names."""
     gallery = nbformat.read(str(GALLERY), as_version=4)
     code = [c for c in gallery.cells if c.cell_type == "code"]
     live = [c for c in code if "live-widget" in c.metadata.get("tags", [])]
@@ -74,14 +75,15 @@ def live_notebook(path: pathlib.Path) -> int:
     cells += [nbformat.v4.new_code_cell(c.source) for c in live]
     nb = nbformat.v4.new_notebook(cells=cells, metadata=gallery.metadata)
     nbformat.write(nb, str(path))
-    return len(live)
+    return [c.source.split("widgets.")[1].split("(")[0] if "widgets." in c.source else f"widget {i}"
+            for i, c in enumerate(live)]
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1; yields (base url, number of widgets)."""
+    """A JupyterLab server on 127.0.0.1; yields (base url, the widgets' names in cell order)."""
     work = tmp_path_factory.mktemp("lab")
-    n = live_notebook(work / "live.ipynb")
+    names = live_notebook(work / "live.ipynb")
     port = _free_port()
     env = dict(os.environ, MPLBACKEND="Agg", MLNOTES_PROGRESS="0", JUPYTER_CONFIG_DIR=str(work / "cfg"),
                JUPYTERLAB_SETTINGS_DIR=str(work / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(work / "ws"),
@@ -107,7 +109,7 @@ def lab(tmp_path_factory):
                 if proc.poll() is not None or time.time() > deadline:
                     pytest.fail("JupyterLab did not start:\n" + (work / "server.log").read_text()[-3000:])
                 time.sleep(0.3)
-        yield base, n
+        yield base, names
     finally:
         # Stop the server (and the kernels it started, in its session) by its PID.
         if proc.poll() is None:
@@ -184,7 +186,8 @@ def _wait_new_image(page, root, timeout_s, settle=False):
 
 
 def test_every_widget_in_jupyterlab(lab, browser):
-    base, n_widgets = lab
+    base, names = lab
+    n_widgets = len(names)
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     errors, blocked = watch(page)
@@ -219,8 +222,7 @@ def test_every_widget_in_jupyterlab(lab, browser):
             root = roots.nth(i)
             root.scroll_into_view_if_needed()
             root.evaluate(PROBE)
-            name = page.locator(".jp-Cell.jp-CodeCell").nth(i + 1).locator(".jp-InputArea").inner_text()
-            name = name.split("widgets.")[1].split("(")[0] if "widgets." in name else f"widget {i}"
+            name = names[i]   # from the cell's source (JupyterLab may not render a far cell's text)
             lat, slow, unchanged = [], [], []
 
             def act(label, action, timeout_s=5, settle=False):
@@ -261,10 +263,13 @@ def test_every_widget_in_jupyterlab(lab, browser):
             # sliders: keys (away from the end the handle sits at), then a drag of the handle
             handles = root.locator(".noUi-handle")
 
+            probe_key = {}
+
             def probe(j, handle):
                 """One key press; True if the image changed (the slider matters here)."""
                 at_min = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemin")
                 key = "ArrowRight" if at_min else "ArrowLeft"
+                probe_key[j] = key
                 handle.focus()
                 act(f"slider {j} probe", lambda: page.keyboard.press(key), PROBE_S)
                 if unchanged and unchanged[-1] == f"slider {j} probe":
@@ -292,13 +297,10 @@ def test_every_widget_in_jupyterlab(lab, browser):
                 if not probe(j, handle) and not find_state_where_it_matters(j, handle):
                     unchanged.append(f"slider {j} (no effect in any dropdown state tried)")
                     continue
-                # one step away from the nearer end, one back (the probe was a third key press)
-                now, lo, hi = (float(handle.get_attribute(f"aria-value{a}")) for a in ("now", "min", "max"))
-                upper = now > (lo + hi) / 2
-                keys = ("ArrowLeft", "ArrowRight") if upper else ("ArrowRight", "ArrowLeft")
-                for key in keys:
-                    handle.focus()
-                    act(f"slider {j} {key}", lambda key=key: page.keyboard.press(key))
+                # the probe pressed one arrow key; the other one takes the handle back
+                key = {"ArrowLeft": "ArrowRight", "ArrowRight": "ArrowLeft"}[probe_key[j]]
+                handle.focus()
+                act(f"slider {j} {key}", lambda key=key: page.keyboard.press(key))
                 box, hb = track.bounding_box(), handle.bounding_box()
 
                 def drag():
