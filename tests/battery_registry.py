@@ -1439,3 +1439,52 @@ REGISTRY.update(_widget_specs(
      "source_mask": ({"sequence": "3 2 1 0"}, {"sequence": "choice"}),
      "held_out_accuracy": ({}, {})},
     player=("head", [0, "mean"]), ctor_optional=frozenset({"model", "inputs"})))
+
+
+# ----------------------------------------------------------------------------- pinn
+from mlnotes import pinn as _pinn  # noqa: E402
+from mlnotes.widgets import pinn as _wpinn  # noqa: E402
+
+MODULES += ["mlnotes.pinn", "mlnotes.widgets.pinn"]
+
+
+def _phist():
+    t, x, U = _pinn.benchmark_grid(5, 8)
+    return {"t": t, "x": x, "exact": U, "snapshots": np.stack([0.5 * U, 0.9 * U, U + 0.01]), "steps": [0, 5, 10]}
+
+
+REGISTRY.update({
+    "mlnotes.pinn.burgers_exact": Spec(_pinn.burgers_exact,
+                                       lambda: {"t": np.array([0.0, 0.3]), "x": np.array([-0.5, 0.5]), "nu": 0.01,
+                                                "n_quad": 40},
+                                       {"t": "anyarray0", "x": "anyarray0", "nu": "positive", "n_quad": "size"},
+                                       optional=frozenset({"n_quad"})),
+    "mlnotes.pinn.benchmark_grid": Spec(_pinn.benchmark_grid, lambda: {"nt": 4, "nx": 6}, {"nt": "size", "nx": "size"}),
+    "mlnotes.pinn.rel_l2": Spec(_pinn.rel_l2, lambda: {"pred": np.array([1.0, 2.0]), "exact": np.array([1.0, 1.0])},
+                                {"pred": "array", "exact": "array"}),
+    "mlnotes.pinn.train_burgers": Spec(
+        lambda **kw: _pinn.train_burgers(**kw)["rel_l2"],
+        lambda: {"n_u": 4, "n_f": 4, "hidden": (4,), "adam_steps": 1, "lbfgs_iters": 1, "lr": 1e-2, "seed": 0,
+                 "snapshot_every": 1, "nt": 3, "nx": 4, "device": "cpu"},
+        {"n_u": "size", "n_f": "size", "hidden": "iterable", "adam_steps": "count", "lbfgs_iters": "count",
+         "lr": "positive", "seed": "seed", "snapshot_every": "size", "nt": "size", "nx": "size", "device": "device"},
+        optional=frozenset({"device"})),
+    "mlnotes.pinn.default_history": Spec(lambda: _pinn.default_history()["rel_l2"]),
+})
+
+_PWS = {"step": 1, "time": 0.5}
+_PWK = {"step": "intslider", "time": "slider"}
+REGISTRY.update(_widget_specs(
+    "mlnotes.widgets.pinn.PINNTraining", _wpinn.PINNTraining,
+    lambda: _wpinn.PINNTraining(_phist()),
+    lambda: {"history": _phist()},
+    {"history": "mapping"},
+    _PWS, _PWK,
+    {"prediction": ({"step": 2}, {"step": "intslider"}),
+     "error": ({"step": 2}, {"step": "intslider"}),
+     "rel_l2": ({"step": 0}, {"step": "intslider"}),
+     "step_label": ({"step": 0}, {"step": "intslider"}),
+     "time_index": ({"time": 0.3}, {"time": "slider"}),
+     "slice": (dict(_PWS), dict(_PWK)),
+     "error_limits": ({}, {})},
+    player=("step", [0, 2]), ctor_optional=frozenset({"history"})))

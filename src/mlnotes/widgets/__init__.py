@@ -23,6 +23,7 @@ _WIDGETS = {
     "LatentExplorer": "latent",        # notebook 05-03
     "GANTraining": "gan",              # notebook 05-04
     "AttentionExplorer": "attention",  # notebook 06-03
+    "PINNTraining": "pinn",            # notebook 07-02
 }
 
 __all__ = ["Control", "IntSlider", "FloatSlider", "Choice", "Toggle", "Widget", "Player", *_WIDGETS]
