@@ -34,6 +34,12 @@ PAGE_MODELS_VI = [
     "notebooks/06-architectures/03-transformers.ipynb",
     "notebooks/06-architectures/04-graph-neural-networks.ipynb",
 ]
+# Part VII runs from test_full_configs_scientific.py (a third file, for the same reason).
+PAGE_MODELS_VII = [
+    "notebooks/07-scientific-ml/01-odes-and-integrators.ipynb",
+    "notebooks/07-scientific-ml/02-physics-informed-networks.ipynb",
+    "notebooks/07-scientific-ml/03-meta-learning.ipynb",
+]
 
 RUNNER = r"""
 import ast, json, sys, traceback
