@@ -124,10 +124,11 @@ class PINNTraining(Widget):
         reference solution (rows are times); ``"snapshots"`` (n_snap, nt, nx) the predictions;
         ``"steps"`` (n_snap,) the training step of each snapshot (non-decreasing integers >= 0).
         Optional: ``"points"`` ``{"u": (n_u, 2)}`` (columns ``t, x``: drawn on the prediction),
-        ``"adam_steps"`` (an int: steps after it are labelled L-BFGS), ``"rel_l2"`` (n_snap,),
-        ``"loss"``; other keys are ignored. Arrays (numpy, lists, torch tensors on any device) are
-        copied as float64. :func:`mlnotes.pinn.
-        train_burgers` returns such a dict.
+        ``"adam_steps"`` (an int: steps after it are labelled L-BFGS), ``"rel_l2"`` (n_snap,)
+        (only its shape is checked; the values are ignored: the widget recomputes
+        ``||snapshot - exact|| / ||exact||`` itself), ``"loss"``; other keys are ignored.
+        Arrays (numpy, lists, torch tensors on any device) are copied as float64.
+        :func:`mlnotes.pinn.train_burgers` returns such a dict.
 
     Controls
     --------
