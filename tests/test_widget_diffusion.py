@@ -100,11 +100,14 @@ def test_validation(widget):
         DiffusionSteps(trajectories={("moons", "linear"): np.zeros((10, 3, 2))})
 
 
-def test_player_and_widget(widget):
+def test_player_bounces(widget):
     values = [0, 25, 50, 100, 150, 200, 300, 400, 500, 650, 800, 1000]
     p = widget.player("t", values=values, bounce=True, dataset="eight_gaussians", schedule="linear")
     assert p.n_frames == 2 * len(values) - 2 <= 25
     assert p.html.count("data:image/jpeg;base64,") >= p.n_frames
+
+
+def test_controls_drive_the_figure(widget):
     box = widget.widget(t=10)
     box.controls["t"].value = 500
     assert widget.state["t"] == 500
