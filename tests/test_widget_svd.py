@@ -194,9 +194,12 @@ def test_player_sweeps_k_within_the_image_rank():
 def test_moves_of_k_repaint_only_the_animated_artists(monkeypatch):
     names = list(BUNDLED_IMAGES)
     steps = [{"k": 5}, {"k": 6}, {"k": 40}, {"log_scale": False}, {"k": 2},
-             {"image": names[1], "k": 3}, {"k": 4}]
+             {"image": names[1], "k": 3}, {"k": 4}, {"log_scale": True}, {"image": names[0]},
+             {"log_scale": False}, {"k": 7}, {"image": names[1], "log_scale": True}, {"k": 8}]
     w, repaints = repaints_with_equal_pixels(SVDCompression, steps, monkeypatch, image=names[0], k=10)
     # the rank slider paints the two images, the markers and the summary line over the cached
-    # background; a new scale or a new image repaints the figure
-    assert repaints == [0, 0, 0, 1, 0, 1, 0], repaints
+    # background; a new scale or a new image repaints the figure the first time, and the
+    # background of an (image, scale) pair already shown is reused
+    assert repaints == [0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0], repaints
+    assert len(w._backgrounds) == 4
     check_figure_matches(w)

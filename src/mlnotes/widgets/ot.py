@@ -110,10 +110,6 @@ class TransportExplorer(Widget):
     :meth:`mixture`, :meth:`numbers`.
     """
 
-    #: Thousands of translucent points and segments: PNG needs 150 kB a frame and 25 ms to
-    #: encode, JPEG (quality 85, no chroma subsampling) half the bytes in 4 ms and looks the same.
-    live_format = "jpeg"
-
     controls = {
         "source": Choice(SETS_2D + DENSITIES_1D, "moons", description="source"),
         "target": Choice(SETS_2D + DENSITIES_1D, "eight_gaussians", description="target"),

@@ -139,9 +139,6 @@ class PINNTraining(Widget):
     :meth:`slice`, :meth:`error_limits`.
     """
 
-    #: Three image-like panels: JPEG is a fraction of PNG's bytes and encodes faster.
-    live_format = "jpeg"
-
     def __init__(self, history: Optional[Mapping[str, Any]] = None) -> None:
         super().__init__()
         if history is None:

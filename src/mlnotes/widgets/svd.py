@@ -81,9 +81,6 @@ class SVDCompression(Widget):
     from :meth:`stats`.
     """
 
-    #: The live figure is mostly photographs: JPEG is a fraction of the PNG's bytes.
-    live_format = "jpeg"
-
     def __init__(self, custom=None, k: int = 20) -> None:
         super().__init__()
         self._images: Dict[str, np.ndarray] = {}
@@ -173,6 +170,11 @@ class SVDCompression(Widget):
         return st
 
     # ------------------------------------------------------------------- figure
+    def background_key(self, state: Mapping[str, Any]) -> Any:
+        """Everything but the rank's artists depends on the image and the scale only: going
+        back to an image or scale already shown repaints the animated artists alone."""
+        return (state["image"], state["log_scale"])
+
     def _figsize(self) -> tuple:
         return (10.0, 6.4)
 
