@@ -7,10 +7,12 @@ Debian's chromium: run all cells, then for every widget press keys on and drag e
 pick other options in each dropdown, click each checkbox. Each action must bring a new
 image with no error output and no console error; the time from the control event to the
 new image decoded in the page is recorded. The design budget is a median of 150 ms per
-widget; it is printed and reported against every widget, but the assert is a regression
-guard of 250 ms: on the idle 2-core machine the medians measure 94-149 ms, too close to
-150 ms for a stable pass (issue 10 stays open until the frames are cheaper). The server is
-stopped by its PID at the end.
+update: the median of every update of every widget must meet it, and each widget's median
+is printed against it. Each widget's median must also stay under a regression guard of
+200 ms (on the 2-core machine the per-widget medians measure 77-136 ms; a widget that
+only redraws a number measures 66-96 ms, the round trip through JupyterLab, the kernel and
+the page, so 150 ms leaves 55-85 ms for the widget's work and a busy machine can push one
+widget's median over it without a regression). The server is stopped by its PID at the end.
 
 Latencies go to `_build/widget-latency.json` (and are printed).
 """
@@ -34,8 +36,8 @@ from pagewatch import watch
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "book" / "widgets.ipynb"
 REPORT = ROOT / "_build" / "widget-latency.json"
-BUDGET_MS = 150.0   # the design budget, reported
-GUARD_MS = 250.0    # the assert: the old 600 kB PNG path measured 220-400 ms
+BUDGET_MS = 150.0   # the design budget: asserted on the median of all updates, reported per widget
+GUARD_MS = 200.0    # each widget's median (the old 600 kB PNG path measured 220-400 ms)
 # Work that is not an update (training a model) may take this long; it must show a status.
 SLOW_S = 60.0
 # An action slower than this counts as work, not an update: the status line must announce it
@@ -313,7 +315,8 @@ def test_every_widget_in_jupyterlab(lab, browser):
                 act(f"slider {j} drag", drag, settle=True)
             results[name] = {"n": len(lat), "median_ms": round(statistics.median(lat), 1) if lat else None,
                              "max_ms": round(max(lat), 1) if lat else None,
-                             "slow_s": [round(s / 1000, 2) for s in slow], "unchanged": unchanged}
+                             "slow_s": [round(s / 1000, 2) for s in slow], "unchanged": unchanged,
+                             "lat": [round(x, 1) for x in lat]}
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
         assert page.locator("[data-mime-type='application/vnd.jupyter.error']").count() == 0
     finally:
@@ -325,12 +328,19 @@ def test_every_widget_in_jupyterlab(lab, browser):
             print(f"  {k:18s} median {v['median_ms']} ms ({'within' if within else 'OVER'} the "
                   f"{BUDGET_MS:.0f} ms budget), max {v['max_ms']} ms over {v['n']} updates; "
                   f"slow (work) {v['slow_s']} s; unchanged {v['unchanged']}")
+        every = [x for v in results.values() for x in v["lat"]]
+        if every:
+            print(f"  all widgets: median {statistics.median(every):.1f} ms over {len(every)} updates "
+                  f"(budget {BUDGET_MS:.0f} ms)")
         page.close()
         ctx.close()
     bad = [e for e in errors if e not in ALLOWED_CONSOLE]
     assert not bad, f"console errors: {bad[:5]}"
     assert not blocked, f"requests to the network: {blocked[:5]}"
     assert len(results) == n_widgets
+    every = [x for v in results.values() for x in v["lat"]]
+    assert statistics.median(every) <= BUDGET_MS, \
+        f"median latency of all {len(every)} updates {statistics.median(every):.1f} ms > {BUDGET_MS} ms"
     for name, v in results.items():
         assert not v["unchanged"], f"{name}: these actions did not change the image: {v['unchanged']}"
         assert v["median_ms"] is not None and v["median_ms"] <= GUARD_MS, \

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -105,6 +105,7 @@ class SVDCompression(Widget):
         if k > top:
             raise ValueError(f"SVDCompression: k must lie in [1, {top}], got {k}")
         self._shown: Dict[str, Any] = {}
+        self._layout_shape: Tuple[int, int] = (0, 0)   # the image shape the layout was made for
 
     def busy_message(self, state: Mapping[str, Any]) -> Optional[str]:
         """Announce the SVD of an image seen for the first time (about a second for 512 x 512 RGB)."""
@@ -285,8 +286,11 @@ class SVDCompression(Widget):
         self._ax_energy.set_ylim(np.floor(energy[0] * 10) / 10, 1.01)  # energy[0] = rank-1 share
         for ax in (self._ax_spec, self._ax_energy):
             ax.set_xlim(0, comp.max_rank + 1)
-        if self._shown:  # a new image may have another aspect ratio: lay out once more
+        # an image of another shape needs another layout (the same shape keeps it: laying
+        # the figure out again costs about 70 ms)
+        if self._shown and (m, n) != self._layout_shape:
             self._relayout()
+        self._layout_shape = (m, n)
 
     def _set_scale(self, comp: SVDCompressor, log: bool) -> None:
         s = comp.sigma
