@@ -425,6 +425,8 @@ def _widget_specs(qual, cls, factory, ctor, ctor_kinds, state, control_kinds, co
     out[f"{qual}.defaults"] = Spec(_bind(get, "defaults"))
     out[f"{qual}.busy_message"] = Spec(_bind(get, "busy_message"), lambda: {"state": dict(state)},
                                        {"state": "mapping"})
+    out[f"{qual}.background_key"] = Spec(_bind(get, "background_key"), lambda: {"state": dict(state)},
+                                         {"state": "mapping"}, check=lambda key: hash(key))
     out[f"{qual}.frame"] = Spec(lambda: (get().figure(**state), get().frame())[1])
     out[f"{qual}.encode_frame"] = Spec(lambda: (get().figure(**state), get().draw(), get().encode_frame())[2])
     out[f"{qual}.draw"] = Spec(lambda: (get().figure(**state), get().draw())[1])

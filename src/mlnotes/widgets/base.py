@@ -381,6 +381,7 @@ class Widget:
         None (the default): backgrounds are then not kept between states. A subclass that
         returns a key must make it name everything its non-animated artists show; the pixel
         comparison of ``tests/blit_check.py`` checks it."""
+        self._check_state_mapping(state)
         return None
 
     def update(self, **state: Any) -> Figure:

@@ -174,7 +174,8 @@ class SVDCompression(Widget):
     def background_key(self, state: Mapping[str, Any]) -> Any:
         """Everything but the rank's artists depends on the image and the scale only: going
         back to an image or scale already shown repaints the animated artists alone."""
-        return (state["image"], state["log_scale"])
+        st = self._check_state_mapping(state)
+        return (st["image"], st["log_scale"])
 
     def _figsize(self) -> tuple:
         return (10.0, 6.4)
