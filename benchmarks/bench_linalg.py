@@ -141,7 +141,7 @@ def main() -> int:
         "| what | median wall (ms) | p90 wall (ms) | median CPU (ms) | within budget (wall) |",
         "|---|---|---|---|---|",
         f"| slider notches: update + `Widget.draw()` | {med:.1f} | {p90:.1f} | {cpu:.1f} | {'yes' if ok else '**no**'} |",
-        f"| slider notches: update + `Widget.frame()` (draw + PNG encode, what the live widget sends) | {pmed:.1f} | {pp90:.1f} | {pcpu:.1f} | |",
+        f"| slider notches: update + `Widget.frame()` (draw + JPEG encode, what the live widget sends) | {pmed:.1f} | {pp90:.1f} | {pcpu:.1f} | |",
         f"| slider notches: update + full draw of every artist (reference) | {fmed:.1f} | {fp90:.1f} | {fcpu:.1f} | |",
         f"| random jumps of all four entries: update + `Widget.draw()` | {jmed:.1f} | {jp90:.1f} | {jcpu:.1f} | |",
         "",

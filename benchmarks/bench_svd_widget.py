@@ -6,6 +6,8 @@ Measures, for the 512x512 grayscale and colour Hopper images:
   the Agg backend (the live path: animated artists over the cached background, or the whole
   figure when anything else changed), over 20 ranks from 1 to 512 (budget: median <= 50 ms);
 * the same plus the JPEG encoding the live ipywidgets version sends (``Widget.frame()``);
+* a switch of scale or image back to one already shown, with and without the kept
+  backgrounds;
 * the SVD computed once per image (``SVDCompressor`` construction);
 * the cached rank-k product against the naive approach that recomputes the SVD on every
   slider move (numpy in both cases; there is no from-scratch piece in this widget).
@@ -54,6 +56,32 @@ def bench_updates(name: str, frame: bool = False):
             w.draw()
         times.append(time.perf_counter() - t0)
     return _ms(times), len(times)
+
+
+def bench_switches(keep: bool, repeats: int = 10):
+    """Median (ms) of update + JPEG frame when the scale or the image is switched back and
+    forth, after each state was shown once: with the kept backgrounds (the widget's default)
+    and without them (``max_backgrounds = 0``: every switch repaints the whole figure)."""
+    w = SVDCompression()
+    if not keep:
+        w.max_backgrounds = 0
+    w.figure(image=IMAGES[0], k=20)
+    w.frame()
+    out = {}
+    for label, a, b in (("scale", dict(log_scale=False), dict(log_scale=True)),
+                        ("image", dict(image=IMAGES[1]), dict(image=IMAGES[0]))):
+        w.update(**a)
+        w.frame()
+        w.update(**b)
+        w.frame()                              # both states shown once
+        times = []
+        for i in range(repeats):
+            t0 = time.perf_counter()
+            w.update(**(a if i % 2 == 0 else b))
+            w.frame()
+            times.append(time.perf_counter() - t0)
+        out[label] = _ms(times)[0]
+    return out
 
 
 def bench_svd_once(name: str, repeats: int = 5):
@@ -109,6 +137,8 @@ def main() -> int:
         r = bench_cached_vs_naive(name)
         ratio_rows.append(f"| `{name}` | 50 | {r['naive']:.1f} | {r['cached']:.2f} | {r['naive'] / r['cached']:.0f}x |")
 
+    kept, whole = bench_switches(True), bench_switches(False)
+    switch_rows = [f"| {what} | {whole[what]:.1f} | {kept[what]:.1f} |" for what in ("scale", "image")]
     threads = os.environ.get("OMP_NUM_THREADS", "unset")
     md = "\n".join([
         "# SVD compression widget: timings",
@@ -124,6 +154,17 @@ def main() -> int:
         "| image | shape | updates | median (ms) | p90 (ms) | within budget | + JPEG frame median (ms) | + JPEG frame p90 (ms) |",
         "|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "## Switching back to a scale or an image already shown (update + JPEG frame)",
+        "",
+        "The widget keeps the background of each (image, scale) it has drawn "
+        "(`Widget.background_key`), so a switch back repaints only the rank's artists; "
+        "without it (`max_backgrounds = 0`) every switch repaints the whole figure. "
+        "Medians of 10 switches after each state was shown once.",
+        "",
+        "| switch | whole figure (ms) | kept background (ms) |",
+        "|---|---|---|",
+        *switch_rows,
         "",
         "## The SVD, computed once per image (`SVDCompressor(image)`)",
         "",

@@ -203,3 +203,20 @@ def test_moves_of_k_repaint_only_the_animated_artists(monkeypatch):
     assert repaints == [0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0], repaints
     assert len(w._backgrounds) == 4
     check_figure_matches(w)
+
+
+@pytest.mark.parametrize("keep", [0, 1])
+def test_kept_backgrounds_are_bounded(monkeypatch, keep):
+    names = list(BUNDLED_IMAGES)
+
+    def make():
+        w = SVDCompression()
+        w.max_backgrounds = keep
+        return w
+
+    steps = [{"log_scale": False}, {"log_scale": True}, {"k": 3}, {"image": names[1]}, {"image": names[0]}]
+    w, repaints = repaints_with_equal_pixels(make, steps, monkeypatch, image=names[0], k=10)
+    # one kept background (or none) is never the one a switch back needs here: every switch
+    # repaints the whole figure, a move of k only the animated artists
+    assert repaints == [1, 1, 0, 1, 1], repaints
+    assert len(w._backgrounds) == keep

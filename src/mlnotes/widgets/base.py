@@ -373,7 +373,7 @@ class Widget:
             raise TypeError(f"Widget: animated artists must belong to an axes, got {loose[:3]}")
         return out
 
-    #: How many backgrounds :meth:`draw` keeps (one per :meth:`background_key`).
+    #: How many backgrounds :meth:`draw` keeps (one per :meth:`background_key`; 0: none).
     max_backgrounds: int = 8
 
     def background_key(self, state: Mapping[str, Any]) -> Optional[Any]:
@@ -423,8 +423,8 @@ class Widget:
             if kept is None:
                 canvas.draw()
                 self._background = canvas.copy_from_bbox(self.fig.bbox)
-                if key is not None:
-                    if len(self._backgrounds) >= self.max_backgrounds:
+                if key is not None and self.max_backgrounds > 0:
+                    while len(self._backgrounds) >= self.max_backgrounds:
                         self._backgrounds.pop(next(iter(self._backgrounds)))   # the oldest
                     self._backgrounds[key] = self._background
             else:
