@@ -220,3 +220,16 @@ def test_kept_backgrounds_are_bounded(monkeypatch, keep):
     # repaints the whole figure, a move of k only the animated artists
     assert repaints == [1, 1, 0, 1, 1], repaints
     assert len(w._backgrounds) == keep
+
+
+def test_kept_backgrounds_across_images_of_other_shapes(monkeypatch, custom):
+    # an image of another shape lays the figure out again, and the backgrounds drawn with the
+    # old layout are dropped (a layout made again can differ by a pixel): every switch between
+    # shapes repaints the whole figure and matches a full draw pixel for pixel
+    steps = [{"image": "terrain"}, {"k": 5}, {"image": "hopper_gray_512"}, {"image": "custom"},
+             {"image": "terrain"}, {"k": 9}, {"log_scale": False}, {"image": "hopper_gray_512"},
+             {"image": "custom", "log_scale": True}, {"k": 2}]
+    w, repaints = repaints_with_equal_pixels(lambda: SVDCompression(custom=custom), steps, monkeypatch,
+                                             image="hopper_gray_512", k=20)
+    assert repaints == [1, 0, 1, 1, 1, 0, 1, 1, 1, 0], repaints
+    assert len(w._backgrounds) == 1

@@ -230,6 +230,7 @@ class SVDCompression(Widget):
         """Run constrained layout once, then pin the axis labels where it put them (placing
         them anew on every draw costs about 10 ms; the tick labels keep their height)."""
         ConstrainedLayoutEngine().execute(self.fig)
+        self._backgrounds.clear()   # drawn with the old layout (it is not reproduced exactly)
         for ax in (self._ax_spec, self._ax_energy):
             label = ax.xaxis.label
             xy = label.get_transform().transform(label.get_position())
