@@ -9,7 +9,7 @@ image with no error output and no console error; the time from the control event
 new image decoded in the page is recorded. The design budget is a median of 150 ms per
 update: the median of every update of every widget must meet it, and each widget's median
 is printed against it. Each widget's median must also stay under a regression guard of
-200 ms (on the 2-core machine the per-widget medians measure 77-136 ms; a widget that
+200 ms (on the 2-core machine the per-widget medians measure 70-139 ms; a widget that
 only redraws a number measures 66-96 ms, the round trip through JupyterLab, the kernel and
 the page, so 150 ms leaves 55-85 ms for the widget's work and a busy machine can push one
 widget's median over it without a regression). The server is stopped by its PID at the end.
